@@ -15,4 +15,6 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+from coisync.plugins.hookspecs import hookimpl
+
+__all__ = ["__version__", "hookimpl"]

@@ -19,6 +19,7 @@ Exit codes (documented in docs/cli.md and printed by ``coisync --help``):
 3     findings: not compliant, or new flags raised
 4     another run holds the lock
 75    temporary: rate limit past the cap or platform outage, retry later
+70    internal error: a bug in coisync or a plugin (the message says where to look)
 ====  ===========================================================================
 """
 
@@ -36,6 +37,7 @@ class ExitCode(IntEnum):
     FINDINGS = 3
     LOCKED = 4
     TEMPORARY = 75
+    INTERNAL = 70
 
 
 EXIT_CODE_TABLE: tuple[tuple[ExitCode, str], ...] = (
@@ -45,6 +47,7 @@ EXIT_CODE_TABLE: tuple[tuple[ExitCode, str], ...] = (
     (ExitCode.FINDINGS, "findings: not compliant, or new flags raised"),
     (ExitCode.LOCKED, "another run holds the lock"),
     (ExitCode.TEMPORARY, "temporary: rate limit past the cap or platform outage; retry later"),
+    (ExitCode.INTERNAL, "internal error: a bug in coisync or a plugin; run with -v for details"),
 )
 
 

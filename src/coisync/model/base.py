@@ -90,7 +90,9 @@ class Money(CanonicalModel):
         return cls(amount=_parse_amount(amount), currency=DEFAULT_CURRENCY)
 
     def __str__(self) -> str:
-        quantized = self.amount.quantize(Decimal(1)) if self.amount == self.amount.to_integral() else self.amount
+        quantized = (
+            self.amount.quantize(Decimal(1)) if self.amount == self.amount.to_integral() else self.amount
+        )
         symbol = "$" if self.currency == "USD" else f"{self.currency} "
         return f"{symbol}{quantized:,}"
 

@@ -84,7 +84,9 @@ class Property(CanonicalModel):
     name: str = Field(min_length=1)
     address: str | None = None
     time_zone: str = Field(default="America/New_York", description="IANA zone, e.g. America/Chicago")
-    owner_entity: str = Field(min_length=1, description="Legal name of the owning entity (often one LLC per property)")
+    owner_entity: str = Field(
+        min_length=1, description="Legal name of the owning entity (often one LLC per property)"
+    )
     manager: str | None = Field(default=None, description="Property manager's legal name")
     lender: str | None = Field(default=None, description="Mortgagee's legal name, if any")
     certificate_holder: NamedAddress | None = Field(
@@ -135,11 +137,10 @@ class Agreement(CanonicalModel):
     start_date: date | None = None
     end_date: date | None = None
     status: AgreementStatus = AgreementStatus.ACTIVE
-    template: str | None = Field(
-        default=None, description="Requirement template this agreement starts from"
-    )
+    template: str | None = Field(default=None, description="Requirement template this agreement starts from")
     requirements: RequirementSet | None = Field(
-        default=None, description="The agreement's own requirements, overriding its template item by item"
+        default=None,
+        description="The agreement's own requirements, overriding its template item by item",
     )
     clauses: tuple[Clause, ...] = Field(default=(), description="Insurance clauses of the agreement")
 

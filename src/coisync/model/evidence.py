@@ -63,7 +63,9 @@ class AdditionalInterest(CanonicalModel):
 
     name: str = Field(min_length=1)
     address: str | None = None
-    interest: Literal["mortgagee", "lenders_loss_payable", "loss_payee", "contract_of_sale", "other"] = "mortgagee"
+    interest: Literal["mortgagee", "lenders_loss_payable", "loss_payee", "contract_of_sale", "other"] = (
+        "mortgagee"
+    )
     loan_number: str | None = None
 
 

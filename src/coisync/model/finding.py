@@ -16,7 +16,7 @@ from coisync.model.base import CanonicalModel, Clause
 class Outcome(StrEnum):
     """How one requirement item ended."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - an outcome, not a password
     FAIL = "fail"
     UNVERIFIED = "unverified"
     WAIVED = "waived"

@@ -113,7 +113,9 @@ class RequirementSet(CanonicalModel):
     notice_of_cancellation_days: int | None = Field(default=None, ge=0)
     notice_clause: Clause | None = None
     min_am_best_rating: str | None = Field(default=None, description="e.g. 'A-'")
-    min_financial_size_class: int | None = Field(default=None, ge=1, le=15, description="AM Best FSC, VIII = 8")
+    min_financial_size_class: int | None = Field(
+        default=None, ge=1, le=15, description="AM Best FSC, VIII = 8"
+    )
     rating_clause: Clause | None = None
     property_terms: PropertyTermsRequirement | None = None
 
@@ -133,6 +135,21 @@ class RequirementSet(CanonicalModel):
 
 
 AM_BEST_RATINGS: tuple[str, ...] = (
-    "A++", "A+", "A", "A-", "B++", "B+", "B", "B-", "C++", "C+", "C", "C-", "D", "E", "F", "S",
+    "A++",
+    "A+",
+    "A",
+    "A-",
+    "B++",
+    "B+",
+    "B",
+    "B-",
+    "C++",
+    "C+",
+    "C",
+    "C-",
+    "D",
+    "E",
+    "F",
+    "S",
 )
 """AM Best financial strength ratings, best first."""

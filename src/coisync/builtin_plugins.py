@@ -1,0 +1,20 @@
+"""coisync's own behaviour, registered through the same hooks third-party plugins use."""
+
+from __future__ import annotations
+
+import click
+
+from coisync.plugins.hookspecs import hookimpl
+
+BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (("coisync.cli.schema", "schema_command"),)
+"""(module, attribute) of every built-in command; imported only when the CLI is assembled."""
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    """Attach the built-in commands."""
+    from importlib import import_module
+
+    for module_name, attribute in BUILTIN_COMMAND_MODULES:
+        command = getattr(import_module(module_name), attribute)
+        cli.add_command(command)
