@@ -1,0 +1,1 @@
+"""The sandbox: a deterministic portfolio, platform emulators and a local SMTP sink."""
