@@ -1,0 +1,491 @@
+"""``HttpSession``: the one seam every connector request goes through.
+
+Per request, in order: circuit breaker → concurrency slot → (per HTTP exchange, also for
+token requests and redirects) host policy and rate limiter → send → capped body read →
+classification → retry policy. Counters and one DEBUG log line per exchange, redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import ssl
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from tenacity import RetryCallState
+
+from coisync.errors import CoisyncError
+from coisync.http.breaker import CircuitBreaker
+from coisync.http.clock import Clock, SystemClock
+from coisync.http.config import HttpConfig
+from coisync.http.errors import (
+    AmbiguousWriteError,
+    HostNotAllowedError,
+    HttpError,
+    RateLimitedError,
+    ServerError,
+    TransportFailedError,
+)
+from coisync.http.paging import PageRequest, Paginator, create_paginator
+from coisync.http.policy import HostPolicy, Resolver, origin_of
+from coisync.http.ratelimit import RateLimiter
+from coisync.http.redaction import Redactor, SecretSource, redact_library_logs
+from coisync.http.responses import decode_body, read_capped, status_error
+from coisync.http.retry import (
+    MAYBE_SENT_ERRORS,
+    Action,
+    ResponseClassifier,
+    RetryableOutcome,
+    RetryPolicy,
+    server_wait,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing.
+
+    Attributes:
+        number: 1 for the first page.
+        records: The records on the page.
+        body: The decoded JSON body.
+        response: The loaded response.
+        request: The request that fetched the page.
+        next_request: The request for the following page, or ``None`` on the last page.
+    """
+
+    number: int
+    records: list[Any]
+    body: Any
+    response: httpx.Response
+    request: PageRequest
+    next_request: PageRequest | None
+
+
+class HttpSession:
+    """A connection's HTTP client: policy, retries, rate limits, paging, auth and redaction.
+
+    Thread-safe: call :meth:`request` from many threads; at most ``config.concurrency``
+    requests are in flight at once.
+
+    Args:
+        config: The connection's HTTP settings.
+        auth: An ``httpx.Auth`` from :mod:`coisync.http.auth`, or ``None``.
+        redactor: The connection's redactor; one is created when omitted. The auth
+            object's secrets are added to it.
+        clock: Time source for waits, windows and the breaker.
+        rng: Random source for jitter.
+        transport: An httpx transport, e.g. ``httpx.MockTransport`` in tests or
+            ``httpx.WSGITransport`` for an in-process emulator.
+        classifier: Maps responses to retry actions; override for platforms that report
+            errors inside HTTP 200.
+        resolver: Resolves host names for the host policy (defaults to the system's).
+        headers: Headers sent on every request (e.g. ``Procore-Company-Id``).
+        name: The connection name used in logs.
+
+    Raises:
+        HostNotAllowedError: ``base_url`` or an auth endpoint is refused by the host policy.
+    """
+
+    def __init__(
+        self,
+        config: HttpConfig,
+        *,
+        auth: httpx.Auth | None = None,
+        redactor: Redactor | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | None = None,
+        classifier: ResponseClassifier | None = None,
+        resolver: Resolver | None = None,
+        headers: Mapping[str, str] | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.config = config
+        self._auth = auth
+        self.redactor = redactor or Redactor()
+        if isinstance(auth, SecretSource):
+            self.redactor.add_source(auth)
+        redact_library_logs(self.redactor)
+        self.name = name or httpx.URL(config.base_url).host
+        self.clock = clock or SystemClock()
+        endpoint_urls = getattr(auth, "endpoint_urls", None)
+        extra_urls: tuple[str, ...] = endpoint_urls() if callable(endpoint_urls) else ()
+        self.policy = HostPolicy(
+            [config.base_url, *extra_urls],
+            allow_private_network=config.allow_private_network,
+            allow_insecure_http=config.allow_insecure_http,
+            resolver=resolver,
+        )
+        self.policy.warn_about_opt_ins(self.name)
+        self.limiter = RateLimiter(
+            clock=self.clock, rate=config.rate, burst=config.burst, max_wait=config.retry_after_cap
+        )
+        self.breaker = CircuitBreaker(
+            clock=self.clock,
+            failure_threshold=config.breaker_threshold,
+            reset_timeout=config.breaker_reset_timeout,
+        )
+        self.retry_policy = RetryPolicy(
+            clock=self.clock,
+            rng=rng,
+            classifier=classifier,
+            max_attempts=config.max_attempts,
+            time_budget=config.time_budget,
+            backoff_base=config.backoff_base,
+            backoff_cap=config.backoff_cap,
+            retry_after_cap=config.retry_after_cap,
+        )
+        self._slots = threading.BoundedSemaphore(config.concurrency)
+        self._lock = threading.Lock()
+        self._requests_made = 0
+        self._retries = 0
+        self._by_status: Counter[int] = Counter()
+        verify: ssl.SSLContext | bool = True
+        if config.ca_bundle:
+            verify = ssl.create_default_context(cafile=config.ca_bundle)
+        self._client = httpx.Client(
+            base_url=config.base_url,
+            auth=auth,
+            headers={"User-Agent": config.user_agent, **(headers or {})},
+            timeout=httpx.Timeout(
+                connect=config.connect_timeout,
+                read=config.read_timeout,
+                write=config.write_timeout,
+                pool=config.pool_timeout,
+            ),
+            limits=httpx.Limits(
+                max_connections=2 * config.concurrency,
+                max_keepalive_connections=config.concurrency,
+            ),
+            verify=verify,
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
+            event_hooks={"request": [self._before_send], "response": [self._after_receive]},
+        )
+
+    # -- public API ------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        """Send a request with the connection's policy; return the fully read response.
+
+        Args:
+            method: The HTTP method.
+            path: A path relative to ``base_url``, or an absolute URL on an allowed host.
+            params: Query parameters.
+            json: A JSON body.
+            content: A raw body (e.g. a SOAP envelope).
+            headers: Extra headers for this request.
+            idempotency_key: Makes a POST/PATCH safe to resend; sent in
+                ``config.idempotency_header`` when that is set. Generate it before the
+                first attempt and reuse it for the same operation.
+
+        Returns:
+            The response, body loaded (``.json()``, ``.text`` and ``.content`` work).
+
+        Raises:
+            HttpError: The request failed; see the subclasses in :mod:`coisync.http.errors`.
+            CircuitOpenError: The breaker is open; nothing was sent.
+            HostNotAllowedError: The URL (or a redirect) points off the allowed hosts.
+        """
+        method = method.upper()
+        protected = RetryPolicy.is_protected(method, idempotency_key)
+        request_headers = dict(headers or {})
+        if idempotency_key and self.config.idempotency_header:
+            request_headers[self.config.idempotency_header] = idempotency_key
+        options: dict[str, Any] = {"params": params, "headers": request_headers}
+        if json is not None:
+            options["json"] = json
+        if content is not None:
+            options["content"] = content
+
+        def attempt() -> httpx.Response:
+            return self._attempt(method, path, options, protected=protected)
+
+        return self.retry_policy.run(attempt, before_sleep=self._before_retry_sleep)
+
+    def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> httpx.Response:
+        """Shorthand for ``request("GET", path, params=params)``."""
+        return self.request("GET", path, params=params)
+
+    def paginate(
+        self,
+        path: str,
+        paginator: str | Mapping[str, Any] | Paginator = "none",
+        params: Mapping[str, Any] | None = None,
+    ) -> Iterator[Page]:
+        """Yield the pages of a listing, one GET per page.
+
+        Args:
+            path: The listing's path.
+            paginator: A paginator name, ``{"type": name, **options}``, or an instance.
+            params: Query parameters for the first page (filters, ordering).
+
+        Raises:
+            PaginationLoopError: A next-page cursor repeated.
+            PaginationLimitError: The listing passed the paginator's page cap.
+            InvalidResponseError: A page is not JSON of the expected shape.
+        """
+        pager = create_paginator(paginator)
+        page_request: PageRequest | None = pager.first_request(params or {})
+        number = 0
+        while page_request is not None:
+            if page_request.url is not None:
+                response = self.request("GET", page_request.url)
+            else:
+                response = self.request("GET", path, params=page_request.params)
+            body = decode_body(response, self.redactor)
+            records = pager.records(body)
+            following = pager.next_request(response, body)
+            number += 1
+            yield Page(number, records, body, response, page_request, following)
+            page_request = following
+
+    @property
+    def requests_made(self) -> int:
+        """HTTP requests handed to the transport (retries, token and redirect requests too)."""
+        with self._lock:
+            return self._requests_made
+
+    @property
+    def retries(self) -> int:
+        """Retries performed (waits slept by the retry policy)."""
+        with self._lock:
+            return self._retries
+
+    @property
+    def by_status(self) -> dict[int, int]:
+        """Responses received, by status code."""
+        with self._lock:
+            return dict(self._by_status)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    def __enter__(self) -> HttpSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        base_url = self.redactor.url(self.config.base_url)
+        text = (
+            f"HttpSession(name={self.name!r}, base_url={base_url!r}, "
+            f"auth={self._auth!r}, requests_made={self.requests_made})"
+        )
+        return self.redactor.scrub(text)
+
+    # -- one attempt -----------------------------------------------------------------
+
+    def _attempt(self, method: str, path: str, options: dict[str, Any], *, protected: bool) -> httpx.Response:
+        self.breaker.before_request()
+        healthy: bool | None = None
+        try:
+            try:
+                response = self._exchange(method, path, options)
+            except httpx.TransportError as exc:
+                healthy = False
+                raise self._transport_outcome(exc, method, path, protected=protected) from exc
+            healthy = True
+            action = self.retry_policy.classify(response)
+            if action is Action.RETRY:
+                healthy = False
+            elif action is Action.RATE_LIMITED:
+                healthy = None
+            return self._act(action, response, protected=protected)
+        finally:
+            if healthy is True:
+                self.breaker.record_success()
+            elif healthy is False:
+                self.breaker.record_failure()
+            else:
+                self.breaker.record_neutral()
+
+    def _exchange(self, method: str, path: str, options: dict[str, Any]) -> httpx.Response:
+        """Send one request (following same-origin redirects) and read its body, in a slot."""
+        with self._slots:
+            request = self._client.build_request(method, path, **options)
+            started = time.perf_counter()
+            try:
+                response = self._client.send(request, stream=True)
+            except httpx.TransportError as exc:
+                self._log_exchange(request, f"failed: {type(exc).__name__}", started)
+                raise
+            try:
+                response = self._follow_redirects(request, response)
+                loaded = read_capped(response, self.config.max_response_bytes, self.redactor)
+            finally:
+                response.close()
+            self._log_exchange(loaded.request, str(loaded.status_code), started)
+            return loaded
+
+    def _follow_redirects(self, original: httpx.Request, response: httpx.Response) -> httpx.Response:
+        """Follow at most ``max_redirects`` redirects, all to the original origin.
+
+        The caller closes the response it passed in; this closes every later hop on error.
+        """
+        hops = 0
+        first = response
+        try:
+            while response.is_redirect and response.next_request is not None:
+                target = response.next_request
+                if origin_of(target.url) != origin_of(original.url):
+                    raise HostNotAllowedError(
+                        self.redactor.url(target.url),
+                        f"redirect from {self.redactor.url(original.url)} to another host is not followed",
+                    )
+                if hops >= self.config.max_redirects:
+                    raise HttpError(
+                        f"more than {self.config.max_redirects} redirects",
+                        method=original.method,
+                        url=str(original.url),
+                        status=response.status_code,
+                        redactor=self.redactor,
+                    )
+                response.close()
+                hops += 1
+                response = self._client.send(target, stream=True)
+        except BaseException:
+            if response is not first:
+                response.close()
+            raise
+        return response
+
+    def _act(self, action: Action, response: httpx.Response, *, protected: bool) -> httpx.Response:
+        if action is Action.OK:
+            return response
+        request = response.request
+        if action is Action.FAIL:
+            raise status_error(response, self.redactor)
+        wait = server_wait(response, self.clock) or 0.0
+        if wait > self.retry_policy.retry_after_cap:
+            raise RateLimitedError(
+                f"the platform asked to wait {wait:.0f} s, more than the "
+                f"{self.retry_policy.retry_after_cap:.0f} s cap (retry_after_cap); "
+                "try again later",
+                wait_seconds=wait,
+                method=request.method,
+                url=str(request.url),
+                status=response.status_code,
+                redactor=self.redactor,
+            )
+        if action is Action.RATE_LIMITED:
+            error: CoisyncError = RateLimitedError(
+                "the platform is still rate limiting after the last attempt",
+                wait_seconds=wait,
+                method=request.method,
+                url=str(request.url),
+                status=response.status_code,
+                redactor=self.redactor,
+            )
+            raise RetryableOutcome(error, wait_hint=wait)
+        if not protected:
+            raise AmbiguousWriteError(
+                f"HTTP {response.status_code} on a write without an idempotency key: it may "
+                "have been applied; read it back before writing again",
+                method=request.method,
+                url=str(request.url),
+                status=response.status_code,
+                body_excerpt=response.text[:2000],
+                redactor=self.redactor,
+            )
+        server_error = status_error(response, self.redactor)
+        if not isinstance(server_error, ServerError):  # a classifier asked to retry a non-5xx
+            server_error = ServerError(
+                server_error.message,
+                method=request.method,
+                url=str(request.url),
+                status=response.status_code,
+                redactor=self.redactor,
+            )
+        raise RetryableOutcome(server_error, wait_hint=wait)
+
+    def _transport_outcome(
+        self, exc: httpx.TransportError, method: str, path: str, *, protected: bool
+    ) -> Exception:
+        url = str(exc.request.url) if _has_request(exc) else path
+        kind = type(exc).__name__
+        if self.retry_policy.is_retryable_transport_error(exc, protected=protected):
+            error = TransportFailedError(
+                f"network failure ({kind}) on every attempt",
+                method=method,
+                url=url,
+                redactor=self.redactor,
+            )
+            return RetryableOutcome(error)
+        if isinstance(exc, MAYBE_SENT_ERRORS):
+            return AmbiguousWriteError(
+                f"{kind} after the request was sent, on a write without an idempotency key: "
+                "it may have been applied; read it back before writing again (not retried)",
+                method=method,
+                url=url,
+                redactor=self.redactor,
+            )
+        return HttpError(f"request failed ({kind})", method=method, url=url, redactor=self.redactor)
+
+    # -- hooks, counters and logs ----------------------------------------------------
+
+    def _before_send(self, request: httpx.Request) -> None:
+        """Runs for every request right before the transport: the last gate."""
+        self.policy.check(request.url)
+        self.limiter.acquire()
+        with self._lock:
+            self._requests_made += 1
+
+    def _after_receive(self, response: httpx.Response) -> None:
+        with self._lock:
+            self._by_status[response.status_code] += 1
+        self.limiter.observe(response)
+
+    def _before_retry_sleep(self, retry_state: RetryCallState) -> None:
+        with self._lock:
+            self._retries += 1
+        outcome = retry_state.outcome
+        reason = type(outcome.exception()).__name__ if outcome is not None else "?"
+        if outcome is not None and isinstance(outcome.exception(), RetryableOutcome):
+            failed = outcome.exception()
+            assert isinstance(failed, RetryableOutcome)
+            reason = str(failed.error)
+        logger.debug(
+            "%s",
+            self.redactor.scrub(
+                f"{self.name}: retry {retry_state.attempt_number}/"
+                f"{self.retry_policy.max_attempts - 1} in {retry_state.upcoming_sleep:.2f} s "
+                f"after {reason}"
+            ),
+        )
+
+    def _log_exchange(self, request: httpx.Request, outcome: str, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed = time.perf_counter() - started
+            line = f"{self.name}: {request.method} {self.redactor.url(request.url)} -> {outcome}"
+            logger.debug("%s (%.3f s)", self.redactor.scrub(line), elapsed)
+
+
+def _has_request(exc: httpx.TransportError) -> bool:
+    try:
+        exc.request  # noqa: B018 - the property raises when no request is attached
+    except RuntimeError:
+        return False
+    return True
