@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from coisync.plugins.hookspecs import hookimpl
+from coisync.plugins.hookspecs import Register, hookimpl
 
 BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (("coisync.cli.schema", "schema_command"),)
 """(module, attribute) of every built-in command; imported only when the CLI is assembled."""
@@ -18,3 +18,12 @@ def register_commands(cli: click.Group) -> None:
     for module_name, attribute in BUILTIN_COMMAND_MODULES:
         command = getattr(import_module(module_name), attribute)
         cli.add_command(command)
+
+
+@hookimpl
+def register_rules(register: Register) -> None:
+    """Register the built-in compliance rules, in run order."""
+    from coisync.compliance.rules import DEFAULT_RULES
+
+    for rule in DEFAULT_RULES:
+        register(rule)

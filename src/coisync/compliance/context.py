@@ -1,0 +1,227 @@
+"""What every rule sees: the documents, the requirements and the day, with shared look-ups.
+
+The context is built once per evaluation. It indexes coverage lines by type (ACORD 28 property
+evidence becomes a ``property`` line too), picks the **best line in force** for each required
+coverage, and caches the wording read from each certificate's description of operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from coisync.compliance.ratings import RatingsTable
+from coisync.compliance.wording import Wording, form_key, read_wording
+from coisync.model import (
+    Answer,
+    Certificate,
+    CoverageLine,
+    CoverageRequirement,
+    Money,
+    PropertyEvidence,
+    RequirementSet,
+)
+from coisync.model.vocabulary import STACKING_COVERAGE_TYPES, CoverageType
+
+PROPERTY = CoverageType.PROPERTY.value
+
+
+@dataclass(frozen=True, slots=True)
+class LineRef:
+    """One coverage line and the document it came from."""
+
+    line: CoverageLine
+    index: int
+    certificate: Certificate | None = None
+    evidence: PropertyEvidence | None = None
+
+    @property
+    def document_id(self) -> str:
+        """Id of the certificate or ACORD 28 evidence holding the line."""
+        if self.certificate is not None:
+            return self.certificate.id
+        assert self.evidence is not None
+        return self.evidence.id
+
+    @property
+    def continuous(self) -> bool:
+        """An ACORD 28 marked "continued until terminated" has no expiration to judge."""
+        return self.evidence is not None and self.evidence.continued_until_terminated
+
+    @property
+    def insurer_naic(self) -> str | None:
+        """NAIC number of the insurer affording the line, when shown."""
+        if self.evidence is not None:
+            return self.evidence.insurer_naic
+        assert self.certificate is not None
+        insurer = self.certificate.insurer_for(self.line)
+        return insurer.naic if insurer else None
+
+    @property
+    def insurer_name(self) -> str | None:
+        """Name of the insurer affording the line, when shown."""
+        if self.evidence is not None:
+            return self.evidence.insurer_name
+        assert self.certificate is not None
+        insurer = self.certificate.insurer_for(self.line)
+        return insurer.name if insurer else None
+
+    def describe(self) -> str:
+        """Which evidence: e.g. ``certificate C-1, general_liability policy GL-100``."""
+        kind = "certificate" if self.certificate is not None else "ACORD 28"
+        policy = f" policy {self.line.policy_number}" if self.line.policy_number else ""
+        return f"{kind} {self.document_id}, {self.line.coverage_type}{policy}"
+
+    def in_force_on(self, day: date) -> bool:
+        """True when the line is in force on ``day``."""
+        if self.evidence is not None:
+            return self.evidence.in_force_on(day)
+        return self.line.in_force_on(day)
+
+
+def evidence_line(evidence: PropertyEvidence) -> CoverageLine:
+    """An ACORD 28 evidence seen as a ``property`` coverage line (amounts by subject)."""
+    limits: dict[str, Money] = {}
+    if evidence.amount_of_insurance is not None:
+        if evidence.subject in ("building", "both"):
+            limits["building"] = evidence.amount_of_insurance
+        if evidence.subject in ("business_personal_property", "both"):
+            limits["business_personal_property"] = evidence.amount_of_insurance
+    income = evidence.row("business_income")
+    if income.answer is Answer.YES and income.limit is not None:
+        limits["business_income"] = income.limit
+    return CoverageLine(
+        coverage_type=PROPERTY,
+        policy_number=evidence.policy_number,
+        effective_date=evidence.effective_date,
+        expiration_date=None if evidence.continued_until_terminated else evidence.expiration_date,
+        deductible=evidence.deductible,
+        limits=limits,
+    )
+
+
+def accepted_types(coverage_type: str) -> frozenset[str]:
+    """Line types that can satisfy a requirement: umbrella and excess stand for each other."""
+    if coverage_type in STACKING_COVERAGE_TYPES:
+        return STACKING_COVERAGE_TYPES
+    return frozenset({coverage_type})
+
+
+@dataclass
+class EvaluationContext:
+    """Inputs of one evaluation and the look-ups rules share."""
+
+    certificates: Sequence[Certificate]
+    requirements: RequirementSet
+    as_of: date
+    evidence: Sequence[PropertyEvidence] = ()
+    ratings: RatingsTable | None = None
+    windows: Sequence[int] = (30, 60, 90)
+    _best: dict[str, LineRef | None] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def lines(self) -> tuple[LineRef, ...]:
+        """Every coverage line of every certificate, then every ACORD 28, in input order."""
+        refs: list[LineRef] = []
+        for certificate in self.certificates:
+            for line in certificate.lines:
+                refs.append(LineRef(line, len(refs), certificate=certificate))
+        for item in self.evidence:
+            refs.append(LineRef(evidence_line(item), len(refs), evidence=item))
+        return tuple(refs)
+
+    @property
+    def nothing_received(self) -> bool:
+        """No certificate and no property evidence at all."""
+        return not self.certificates and not self.evidence
+
+    @property
+    def has_requirements(self) -> bool:
+        """True when anything is demanded (coverages or property terms)."""
+        return bool(self.requirements.coverages) or self.requirements.property_terms is not None
+
+    def candidates(self, coverage_type: str) -> list[LineRef]:
+        """Every line, in force or not, that could satisfy a requirement of this type."""
+        types = accepted_types(coverage_type)
+        return [ref for ref in self.lines if ref.line.coverage_type in types]
+
+    def in_force(self, coverage_type: str) -> list[LineRef]:
+        """Lines of this type in force on the day judged."""
+        return [ref for ref in self.candidates(coverage_type) if ref.in_force_on(self.as_of)]
+
+    def best_line(self, requirement: CoverageRequirement) -> LineRef | None:
+        """The best line in force for a requirement, or None.
+
+        Best means: meets the most required limits on its own, then shows the most of them, then
+        has a known and later expiration, then comes first in the input.
+        """
+        key = requirement.coverage_type
+        if key not in self._best:
+            in_force = self.in_force(key)
+            self._best[key] = max(in_force, key=lambda ref: _rank(ref, requirement)) if in_force else None
+        return self._best[key]
+
+    def best_lines(self) -> list[tuple[CoverageRequirement, LineRef]]:
+        """Each required coverage with its best in-force line (coverages with none are left out)."""
+        pairs: list[tuple[CoverageRequirement, LineRef]] = []
+        for requirement in self.requirements.coverages:
+            ref = self.best_line(requirement)
+            if ref is not None:
+                pairs.append((requirement, ref))
+        return pairs
+
+    def evidence_lines(self) -> list[LineRef]:
+        """Every ACORD 28 seen as a property line, in force or not."""
+        return [ref for ref in self.lines if ref.evidence is not None]
+
+    def best_evidence_line(self) -> LineRef | None:
+        """The ACORD 28 in force on the day judged that runs longest, or None."""
+        in_force = [ref for ref in self.evidence_lines() if ref.in_force_on(self.as_of)]
+        if not in_force:
+            return None
+        return max(in_force, key=lambda ref: _rank(ref, _NO_LIMITS))
+
+    @cached_property
+    def relevant_certificates(self) -> tuple[Certificate, ...]:
+        """Certificates that supply a best in-force line; every certificate when none does."""
+        seen: dict[str, Certificate] = {}
+        for _, ref in self.best_lines():
+            if ref.certificate is not None:
+                seen.setdefault(ref.certificate.id, ref.certificate)
+        return tuple(seen.values()) if seen else tuple(self.certificates)
+
+    def wording(self, certificate: Certificate) -> Wording:
+        """Wording evidenced by a certificate's description of operations."""
+        return read_wording(certificate.description_of_operations)
+
+    def forms(self, certificate: Certificate) -> frozenset[str]:
+        """ISO form keys on a certificate: its endorsement list plus its description."""
+        listed = {
+            key
+            for key in (form_key(e.form_number or "") for e in certificate.endorsements)
+            if key is not None
+        }
+        return self.wording(certificate).forms | listed
+
+
+_NO_LIMITS = CoverageRequirement(coverage_type=PROPERTY)
+
+
+def _rank(ref: LineRef, requirement: CoverageRequirement) -> tuple[int, int, int, date, int]:
+    met = 0
+    shown = 0
+    for key, minimum in requirement.limits.items():
+        value = ref.line.limits.get(key)
+        if value is None:
+            continue
+        shown += 1
+        if value.currency == minimum.currency and value.amount >= minimum.amount:
+            met += 1
+    if ref.continuous:
+        return (met, shown, 1, date.max, -ref.index)
+    expiration = ref.line.expiration_date
+    if expiration is None:
+        return (met, shown, 0, date.min, -ref.index)
+    return (met, shown, 1, expiration, -ref.index)

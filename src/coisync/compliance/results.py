@@ -1,0 +1,68 @@
+"""Building results: one helper so every rule fills findings the same way."""
+
+from __future__ import annotations
+
+from coisync.compliance.codes import SEVERITY, FindingCode
+from coisync.compliance.context import LineRef
+from coisync.model import Clause, Finding, Money, Outcome, Severity
+
+
+def result(
+    code: FindingCode,
+    outcome: Outcome,
+    message: str,
+    *,
+    ref: LineRef | None = None,
+    coverage_type: str | None = None,
+    limit_key: str | None = None,
+    required: str | None = None,
+    found: str | None = None,
+    evidence: str | None = None,
+    clause: Clause | None = None,
+    certificate_id: str | None = None,
+    severity: Severity | None = None,
+    score: float | None = None,
+) -> Finding:
+    """One result of one check.
+
+    Args:
+        code: The check, named by the way it fails.
+        outcome: pass, fail or unverified (waivers are applied later by the engine).
+        message: Plain English; for a non-pass result it says what would fix it.
+        ref: The line judged; fills coverage type, certificate id, policy number and evidence.
+        coverage_type: The coverage, when no line is given.
+        limit_key: The limit checked, if any.
+        required: What the requirement asks, as text.
+        found: What the evidence shows, as text.
+        evidence: Which evidence was used (defaults to the line's description).
+        clause: The clause the requirement cites.
+        certificate_id: The document, when no line is given.
+        severity: Overrides the code's default severity.
+        score: A name-match score.
+    """
+    if severity is None:
+        severity = Severity.INFO if outcome is Outcome.PASS else SEVERITY[code]
+    if ref is not None:
+        coverage_type = coverage_type or ref.line.coverage_type
+        certificate_id = certificate_id or ref.document_id
+        evidence = evidence or ref.describe()
+    return Finding(
+        code=code.value,
+        outcome=outcome,
+        severity=severity,
+        coverage_type=coverage_type,
+        limit_key=limit_key,
+        required=required,
+        found=found,
+        evidence=evidence,
+        clause=clause,
+        message=message,
+        certificate_id=certificate_id,
+        policy_number=ref.line.policy_number if ref is not None else None,
+        score=score,
+    )
+
+
+def money(value: Money | None) -> str:
+    """Money as text, or "not shown"."""
+    return str(value) if value is not None else "not shown"
