@@ -1,0 +1,321 @@
+"""Forward and reverse mapping of platform records, built from a checked mapping file.
+
+Forward: a raw platform record (a dict; XML already converted by the connector) becomes a plain
+dict of canonical fields plus the fields that failed coercion, so the caller can quarantine the
+record with the reason. A path absent from the record leaves the field out; a null or blank
+value gives ``None`` (or the field's default).
+
+Reverse: desired canonical values become a platform payload, only for coisync-owned fields
+(optionally only one job's), with each field's reverse coercion applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from coisync.mapping.codes import BUILTIN_CODE_TABLES, CodeTable
+from coisync.mapping.coercions import Coercion, CoercionOptions, get_coercion
+from coisync.mapping.errors import CoercionError
+from coisync.mapping.paths import MISSING, Path, parse_path
+from coisync.mapping.spec import FieldSpec, MappingSpec, RecordSpec
+
+
+@dataclass(frozen=True)
+class FieldFailure:
+    """A field whose value would not coerce.
+
+    Attributes:
+        target: Canonical field.
+        path: Platform path (forward) or write path (reverse).
+        reason: Why, in words; never contains secrets (mapping values are platform data).
+    """
+
+    target: str
+    path: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.target} (from {self.path}): {self.reason}"
+            if self.path
+            else f"{self.target}: {self.reason}"
+        )
+
+
+@dataclass(frozen=True)
+class MappedRecord:
+    """The forward result for one record.
+
+    Attributes:
+        values: Canonical fields, nested for dotted targets.
+        failures: Fields that failed; the record should be quarantined when there are any.
+    """
+
+    values: dict[str, Any]
+    failures: tuple[FieldFailure, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when every field coerced."""
+        return not self.failures
+
+    @property
+    def reason(self) -> str:
+        """All failures in one line, for a quarantine entry."""
+        return "; ".join(str(failure) for failure in self.failures)
+
+
+@dataclass(frozen=True)
+class PlatformPayload:
+    """The reverse result: what to send to the platform.
+
+    Attributes:
+        values: The platform payload, nested along the write paths.
+        failures: Fields whose desired value has no platform spelling.
+    """
+
+    values: dict[str, Any]
+    failures: tuple[FieldFailure, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledField:
+    """A field ready to run: parsed paths, the coercion and its options."""
+
+    spec: FieldSpec
+    source: Path | None
+    write: Path | None
+    target: Path
+    coercion: Coercion
+    options: CoercionOptions
+
+    def read(self, raw: Mapping[str, Any]) -> Any:
+        """The canonical value from a platform record, ``MISSING`` when the path is absent.
+
+        Raises:
+            CoercionError: The value would not coerce, or a required value is missing.
+        """
+        value = self.source.get(raw) if self.source is not None else None
+        if value is MISSING and self.spec.default is None:
+            if self.spec.required:
+                raise CoercionError("required value is missing")
+            return MISSING
+        coerced = None if value is MISSING else self.coercion.forward(value, self.options)
+        if coerced is None:
+            coerced = self.spec.default
+        if coerced is None and self.spec.required:
+            raise CoercionError("required value is empty")
+        return coerced
+
+
+@dataclass(frozen=True)
+class RecordMapping:
+    """The compiled mapping of one platform record type."""
+
+    name: str
+    spec: RecordSpec
+    fields: tuple[CompiledField, ...]
+    id_path: Path | None = None
+    updated_at_path: Path | None = None
+    version_path: Path | None = None
+
+    def forward(self, raw: Mapping[str, Any]) -> MappedRecord:
+        """Platform record to canonical fields (see module docs)."""
+        values: dict[str, Any] = {}
+        failures: list[FieldFailure] = []
+        for compiled in self.fields:
+            if compiled.spec.effective_direction == "reverse":
+                continue
+            try:
+                value = compiled.read(raw)
+            except CoercionError as exc:
+                failures.append(FieldFailure(compiled.spec.target, compiled.spec.source, str(exc)))
+                continue
+            if value is not MISSING:
+                compiled.target.set(values, value)
+        return MappedRecord(values, tuple(failures))
+
+    def reverse(self, canonical: Mapping[str, Any], *, job: str | None = None) -> PlatformPayload:
+        """Desired canonical values to a platform payload.
+
+        Args:
+            canonical: Canonical values, nested like the forward output; absent fields are not written.
+            job: Only fields owned by this job (``sync``, ``reconcile``, ``followup``); all when None.
+        """
+        payload: dict[str, Any] = {}
+        failures: list[FieldFailure] = []
+        for compiled in self.writable(job=job):
+            value = compiled.target.get(canonical)
+            if value is MISSING:
+                continue
+            assert compiled.write is not None
+            try:
+                out = compiled.coercion.reverse(value, compiled.options)
+            except CoercionError as exc:
+                failures.append(FieldFailure(compiled.spec.target, str(compiled.write), str(exc)))
+                continue
+            compiled.write.set(payload, out)
+        return PlatformPayload(payload, tuple(failures))
+
+    def writable(self, *, job: str | None = None) -> Iterator[CompiledField]:
+        """Fields coisync writes back (coisync-owned, reverse or both), optionally one job's."""
+        for compiled in self.fields:
+            spec = compiled.spec
+            if spec.owner == "coisync" and spec.effective_direction != "forward" and job in (None, spec.job):
+                yield compiled
+
+    def owner_of(self, target: str) -> FieldSpec | None:
+        """The spec of a canonical field (who owns it, which job), or None when unmapped."""
+        return next((c.spec for c in self.fields if c.spec.target == target), None)
+
+    def platform_id(self, raw: Mapping[str, Any]) -> str | None:
+        """The record's platform id as text, when the mapping names its path."""
+        return _text_at(self.id_path, raw)
+
+    def updated_at(self, raw: Mapping[str, Any]) -> str | None:
+        """The record's last-modified value as text, when the mapping names its path."""
+        return _text_at(self.updated_at_path, raw)
+
+    def version(self, raw: Mapping[str, Any]) -> str | None:
+        """The record's version or ETag as text, when the mapping names its path."""
+        return _text_at(self.version_path, raw)
+
+
+def _text_at(path: Path | None, raw: Mapping[str, Any]) -> str | None:
+    if path is None:
+        return None
+    value = path.get(raw)
+    return None if value is MISSING or value is None else str(value)
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    """One line of ``coisync mappings show``."""
+
+    record_type: str
+    source: str | None
+    write: str | None
+    target: str
+    coercion: str
+    owner: str
+    job: str | None
+    direction: str
+    default: Any = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class PlatformMapping:
+    """A whole compiled mapping: every record type of one connector.
+
+    Attributes:
+        spec: The checked mapping file (override applied).
+        source: Where it was loaded from (file path or resource, plus the override).
+        records: Record type to compiled mapping.
+        tables: Code tables in force (built-ins merged with the file's).
+    """
+
+    spec: MappingSpec
+    source: str
+    records: dict[str, RecordMapping] = field(default_factory=dict)
+    tables: dict[str, CodeTable] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The connector name the mapping is for."""
+        return self.spec.mapping.name
+
+    def record(self, record_type: str) -> RecordMapping:
+        """The mapping of one record type.
+
+        Raises:
+            KeyError: The mapping has no such record type; the message lists the known ones.
+        """
+        try:
+            return self.records[record_type]
+        except KeyError:
+            known = ", ".join(sorted(self.records))
+            raise KeyError(
+                f"mapping {self.name!r} has no record type {record_type!r} (known: {known})"
+            ) from None
+
+    def forward(self, record_type: str, raw: Mapping[str, Any]) -> MappedRecord:
+        """Platform record to canonical fields."""
+        return self.record(record_type).forward(raw)
+
+    def reverse(
+        self, record_type: str, canonical: Mapping[str, Any], *, job: str | None = None
+    ) -> PlatformPayload:
+        """Desired canonical values to a platform payload."""
+        return self.record(record_type).reverse(canonical, job=job)
+
+    def rows(self) -> list[MappingRow]:
+        """Every field of every record type, for display."""
+        return [
+            MappingRow(
+                name,
+                c.spec.source,
+                c.spec.write_path if c.spec.effective_direction != "forward" else None,
+                c.spec.target,
+                f"{c.spec.coerce}:{c.spec.table}" if c.spec.table else c.spec.coerce,
+                c.spec.owner,
+                c.spec.job,
+                c.spec.effective_direction,
+                c.spec.default,
+                c.spec.required,
+            )
+            for name, record in self.records.items()
+            for c in record.fields
+        ]
+
+
+def _tables(spec: MappingSpec) -> dict[str, CodeTable]:
+    tables = dict(BUILTIN_CODE_TABLES)
+    for name, table in spec.code_tables.items():
+        base = tables.get(name, CodeTable(name, {}))
+        tables[name] = base.merged(table.values, table.reverse, table.unknown)
+    return tables
+
+
+def _compile_field(spec: FieldSpec, tables: Mapping[str, CodeTable]) -> CompiledField:
+    return CompiledField(
+        spec=spec,
+        source=parse_path(spec.source) if spec.source else None,
+        write=parse_path(spec.write_path) if spec.write_path else None,
+        target=parse_path(spec.target),
+        coercion=get_coercion(spec.coerce),
+        options=CoercionOptions(
+            format=spec.format, currency=spec.currency, table=tables[spec.table] if spec.table else None
+        ),
+    )
+
+
+def compile_mapping(spec: MappingSpec, source: str) -> PlatformMapping:
+    """Build the runnable mapping from a checked spec (see :func:`coisync.mapping.spec.validate_mapping`)."""
+    tables = _tables(spec)
+    records = {
+        name: RecordMapping(
+            name=name,
+            spec=record,
+            fields=tuple(_compile_field(f, tables) for f in record.fields),
+            id_path=parse_path(record.id) if record.id else None,
+            updated_at_path=parse_path(record.updated_at) if record.updated_at else None,
+            version_path=parse_path(record.version) if record.version else None,
+        )
+        for name, record in spec.records.items()
+    }
+    return PlatformMapping(spec=spec, source=source, records=records, tables=tables)
+
+
+__all__ = [
+    "CompiledField",
+    "FieldFailure",
+    "MappedRecord",
+    "MappingRow",
+    "PlatformMapping",
+    "PlatformPayload",
+    "RecordMapping",
+    "compile_mapping",
+]
