@@ -1,0 +1,1 @@
+"""Migration scripts, one per revision, in a single linear chain."""
