@@ -6,7 +6,11 @@ import click
 
 from coisync.plugins.hookspecs import Register, hookimpl
 
-BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (("coisync.cli.schema", "schema_command"),)
+BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("coisync.cli.schema", "schema_command"),
+    ("coisync.cli.check", "check_command"),
+    ("coisync.cli.requirements", "requirements_group"),
+)
 """(module, attribute) of every built-in command; imported only when the CLI is assembled."""
 
 

@@ -79,13 +79,15 @@ class TemplateLibrary:
     (``get``), never when the library is listed, so one bad file cannot hide the others.
     """
 
-    def __init__(self, sources: Mapping[str, Traversable | Path]) -> None:
+    def __init__(self, sources: Mapping[str, Traversable | Path], builtin: Iterable[str] = ()) -> None:
         """Build a library from template name to file.
 
         Args:
             sources: Template name to the file holding it.
+            builtin: Names whose file is a built-in template (reported as origin ``builtin``).
         """
         self._sources: dict[str, Traversable | Path] = dict(sources)
+        self._builtin = frozenset(builtin)
         self._cache: dict[str, RequirementSet] = {}
 
     @staticmethod
@@ -106,7 +108,8 @@ class TemplateLibrary:
     @classmethod
     def builtin(cls) -> TemplateLibrary:
         """The templates shipped with coisync."""
-        return cls(cls._builtin_sources())
+        sources = cls._builtin_sources()
+        return cls(sources, builtin=sources)
 
     @classmethod
     def with_directories(
@@ -119,10 +122,11 @@ class TemplateLibrary:
         Raises:
             InputError: A directory does not exist.
         """
-        sources: dict[str, Traversable | Path] = dict(cls._builtin_sources()) if include_builtin else {}
+        builtin = cls._builtin_sources() if include_builtin else {}
+        sources: dict[str, Traversable | Path] = dict(builtin)
         for directory in directories:
             sources.update(cls._directory_sources(Path(directory)))
-        return cls(sources)
+        return cls(sources, builtin=(name for name in builtin if sources[name] is builtin[name]))
 
     def names(self) -> list[str]:
         """Template names, sorted."""
@@ -133,8 +137,7 @@ class TemplateLibrary:
 
     def origin(self, name: str) -> str:
         """Where a template comes from: ``builtin`` or the file path."""
-        source = self._sources[name]
-        return str(source) if isinstance(source, Path) else "builtin"
+        return "builtin" if name in self._builtin else str(self._sources[name])
 
     def text(self, name: str) -> str:
         """The template's TOML text, comments included.
