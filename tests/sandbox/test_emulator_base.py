@@ -64,9 +64,9 @@ class ToyEmulator(Emulator):
 
     def login(self, request: Request) -> Response:
         with self.store.transaction() as state:
-            state["secrets"] = {"token": derived_secret(self.seed, "token", 1)}
+            state["secrets"] = {"token": derived_secret(self.seed_value, "token", 1)}
             state["session_count"] = state.get("session_count", 0) + 1
-        return json_response({"access_token": derived_secret(self.seed, "token", 1)})
+        return json_response({"access_token": derived_secret(self.seed_value, "token", 1)})
 
 
 @pytest.fixture

@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coisync import hookimpl
 from coisync.plugins.hookspecs import Register
 
+if TYPE_CHECKING:
+    from coisync.sandbox.emulator import Clock
+    from coisync_procore.emulator import ProcoreEmulator, ProcoreSettings
 
-def create_emulator(state_dir: Path | str, clock: Any = None, seed: int = 0, **options: Any) -> Any:
-    """Build a :class:`~coisync_procore.emulator.ProcoreEmulator` (imported lazily).
+
+def create_emulator(
+    state_dir: Path | str,
+    clock: Clock | None = None,
+    seed: int = 0,
+    *,
+    credentials: Mapping[str, str] | None = None,
+    settings: ProcoreSettings | None = None,
+    demo: bool = False,
+) -> ProcoreEmulator:
+    """Build a Procore emulator (imported lazily, so loading the plugin stays cheap).
 
     Args:
         state_dir: Where the emulator keeps its state file.
         clock: An object with ``now()`` (defaults to the system clock).
         seed: Seeds ids, tokens and fault decisions.
-        **options: Passed on to the emulator (``credentials``, ``settings``).
+        credentials: ``client_id -> client_secret`` (default: the sandbox demo app).
+        settings: Behaviour switches.
+        demo: Seed the built-in demo portfolio when the state directory is fresh.
     """
     from coisync_procore.emulator import ProcoreEmulator
 
-    return ProcoreEmulator(state_dir, clock=clock, seed=seed, **options)
+    emulator = ProcoreEmulator(state_dir, clock=clock, seed=seed, credentials=credentials, settings=settings)
+    if demo and not emulator.store.snapshot().get("companies"):
+        emulator.seed_demo()
+    return emulator
 
 
 @hookimpl

@@ -59,7 +59,7 @@ class Emulator:
         state_dir: Directory holding the state file ``<name>.json``; a new emulator over the
             same directory sees everything clients wrote before.
         clock: The time source (``now()``; ``sleep()`` too if the ``slow`` fault should not block).
-        seed: Seeds ids, secrets and fault decisions.
+        seed: Seeds ids, secrets and fault decisions (kept as :attr:`seed_value`).
     """
 
     name: ClassVar[str] = "emulator"
@@ -68,7 +68,7 @@ class Emulator:
 
     def __init__(self, state_dir: Path | str, clock: Clock | None = None, seed: int = 0) -> None:
         self.clock: Clock = clock if clock is not None else SystemClock()
-        self.seed = seed
+        self.seed_value = seed
         self.store = StateStore(state_dir, self.name)
         self.faults = FaultInjector(seed)
         self.request_log = RequestLog()
@@ -213,7 +213,7 @@ class Emulator:
             if items:
                 rule = self.faults.pick(frozenset({"malformed"}), request.path, request.method)
                 if rule is not None:
-                    index = random.Random(f"{self.seed}:malformed:{rule.fired}").randrange(len(items))
+                    index = random.Random(f"{self.seed_value}:malformed:{rule.fired}").randrange(len(items))
                     items[index] = self.corrupt_record(items[index])
                     response.set_data(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
                     fired = rule

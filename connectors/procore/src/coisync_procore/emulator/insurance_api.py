@@ -1,0 +1,339 @@
+"""The insurance endpoints: three path families, each with list, create, show, update, delete, sync.
+
+* ``/rest/v1.0/companies/{company_id}/insurances`` [DOC]: company-level records; create needs
+  ``vendor_id`` in the body (422 ``{"errors": {"vendor_id": ["can't be blank"]}}``).
+* ``/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances`` [DOC]; its ``sync`` is
+  assumed (``ProcoreSettings.vendor_level_sync``); ``/{id}`` under it is assumed.
+* ``/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances`` (+ ``sync``) [DOC]:
+  project-level records, separate from the company-level ones (assumed).
+
+Writes are wrapped ``{"insurance": {...}}``; create answers 201, update 200, delete 204 and
+keeps a tombstone that ``filters[include_deleted]`` shows (assumed). A second live record with
+an ``origin_id`` already used in the company is refused with 409 (on sync: an item in
+``errors`` with ``"code": 409``). Sync ``{"updates": [...]}`` answers 200
+``{"entities": [...], "errors": [...]}`` where each error is (assumed shape) ``{"index", "id",
+"origin_id", "code": <HTTP status>, "errors": {field: [messages]}}``; an item with ``id`` updates that record, one without
+``id`` but with a known ``origin_id`` updates that record (assumed), anything else is created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from coisync.sandbox.emulator import (
+    Clock,
+    HttpError,
+    IdSequences,
+    Router,
+    StateStore,
+    json_response,
+    read_json,
+)
+from coisync.sandbox.emulator.routing import empty_response
+from coisync_procore.emulator.insurances import (
+    Errors,
+    find_by_origin,
+    new_record,
+    origin_conflict,
+    parse_write,
+    render,
+)
+from coisync_procore.emulator.listing import filter_records, paginated_response
+from coisync_procore.emulator.settings import ProcoreSettings
+from coisync_procore.emulator.uploads import UploadService
+
+Guard = Callable[[Callable[..., Response]], Callable[..., Response]]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which records a path addresses."""
+
+    company_id: int
+    vendor_id: int | None = None
+    project_id: int | None = None
+
+    def contains(self, record: dict[str, Any]) -> bool:
+        """Whether ``record`` lies in this scope (tombstones included)."""
+        return (
+            record["company_id"] == self.company_id
+            and record["project_id"] == self.project_id
+            and (self.vendor_id is None or record["vendor_id"] == self.vendor_id)
+        )
+
+
+@dataclass
+class _Outcome:
+    status: int
+    record: dict[str, Any] | None = None
+    errors: Errors | None = None
+
+
+class InsuranceApi:
+    """Handlers for the insurance endpoints.
+
+    Args:
+        store: The emulator's state store.
+        ids: The emulator's id sequences.
+        clock: The emulator clock.
+        settings: The emulator settings.
+        uploads: The attachment service.
+    """
+
+    def __init__(
+        self,
+        store: StateStore,
+        ids: IdSequences,
+        clock: Clock,
+        settings: ProcoreSettings,
+        uploads: UploadService,
+    ) -> None:
+        self.store = store
+        self.ids = ids
+        self.clock = clock
+        self.settings = settings
+        self.uploads = uploads
+
+    def register(self, router: Router, guard: Guard) -> None:
+        """Add every insurance route, each wrapped in the auth/company ``guard``."""
+        families: list[tuple[str, Callable[..., Scope], bool]] = [
+            ("/rest/v1.0/companies/<int:company_id>/insurances", self._company_scope, True),
+            (
+                "/rest/v1.0/companies/<int:company_id>/vendors/<int:vendor_id>/insurances",
+                self._company_vendor_scope,
+                self.settings.vendor_level_sync,
+            ),
+            (
+                "/rest/v1.0/projects/<int:project_id>/vendors/<int:vendor_id>/insurances",
+                self._project_vendor_scope,
+                True,
+            ),
+        ]
+        for base, resolve, with_sync in families:
+            router.add(base, ["GET"], guard(self._bind(resolve, self._list)))
+            router.add(base, ["POST"], guard(self._bind(resolve, self._create)))
+            if with_sync:
+                router.add(f"{base}/sync", ["PATCH"], guard(self._bind(resolve, self._sync)))
+            item = f"{base}/<int:insurance_id>"
+            router.add(item, ["GET"], guard(self._bind(resolve, self._show)))
+            router.add(item, ["PATCH"], guard(self._bind(resolve, self._update)))
+            router.add(item, ["DELETE"], guard(self._bind(resolve, self._delete)))
+
+    @staticmethod
+    def _bind(resolve: Callable[..., Scope], action: Callable[..., Response]) -> Callable[..., Response]:
+        def handler(request: Request, insurance_id: int | None = None, **path: int) -> Response:
+            scope = resolve(**path)
+            if insurance_id is None:
+                return action(request, scope)
+            return action(request, scope, insurance_id)
+
+        return handler
+
+    # ------------------------------------------------------------------ scopes
+
+    def _company_scope(self, company_id: int) -> Scope:
+        with self.store.reading() as state:
+            if str(company_id) not in state.get("companies", {}):
+                raise HttpError(404, message=f"Company {company_id} not found")
+        return Scope(company_id)
+
+    def _company_vendor_scope(self, company_id: int, vendor_id: int) -> Scope:
+        self._company_scope(company_id)
+        with self.store.reading() as state:
+            vendor = state.get("vendors", {}).get(str(vendor_id))
+        if vendor is None or vendor["company_id"] != company_id:
+            raise HttpError(404, message=f"Vendor {vendor_id} not found")
+        return Scope(company_id, vendor_id)
+
+    def _project_vendor_scope(self, project_id: int, vendor_id: int) -> Scope:
+        with self.store.reading() as state:
+            project = state.get("projects", {}).get(str(project_id))
+        if project is None:
+            raise HttpError(404, message=f"Project {project_id} not found")
+        scope = self._company_vendor_scope(int(project["company_id"]), vendor_id)
+        return Scope(scope.company_id, vendor_id, project_id)
+
+    # ------------------------------------------------------------------ handlers
+
+    def _list(self, request: Request, scope: Scope) -> Response:
+        with self.store.reading() as state:
+            records = [r for r in state.get("insurances", {}).values() if scope.contains(r)]
+            selected = filter_records(
+                request, records, self.settings, filterable=("updated_at", "include_deleted", "vendor_id")
+            )
+            return paginated_response(request, selected, lambda r: render(r, self.settings), self.settings)
+
+    def _create(self, request: Request, scope: Scope) -> Response:
+        changes = self._parse(_unwrap(request))
+        with self.store.transaction() as state:
+            outcome = self._do_create(state, scope, changes, request.host_url)
+            return self._answer(outcome)  # an error raises inside the transaction: rolled back
+
+    def _show(self, request: Request, scope: Scope, insurance_id: int) -> Response:
+        with self.store.reading() as state:
+            record = self._live(state, scope, insurance_id)
+            return json_response(render(record, self.settings))
+
+    def _update(self, request: Request, scope: Scope, insurance_id: int) -> Response:
+        changes = self._parse(_unwrap(request))
+        with self.store.transaction() as state:
+            record = self._live(state, scope, insurance_id)
+            outcome = self._do_update(state, scope, record, changes, request.host_url)
+            return self._answer(outcome)
+
+    def _delete(self, request: Request, scope: Scope, insurance_id: int) -> Response:
+        with self.store.transaction() as state:
+            record = self._live(state, scope, insurance_id)
+            record["deleted_at"] = record["updated_at"] = self.clock.now()
+        return empty_response(204)
+
+    def _sync(self, request: Request, scope: Scope) -> Response:
+        body = read_json(request)
+        updates = body.get("updates") if isinstance(body, dict) else None
+        if not isinstance(updates, list):
+            raise HttpError(400, message="param is missing or the value is empty: updates")
+        if len(updates) > self.settings.sync_max_items:
+            raise HttpError(
+                422, {"errors": {"updates": [f"at most {self.settings.sync_max_items} items per request"]}}
+            )
+        entities: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
+        with self.store.transaction() as state:
+            for index, item in enumerate(updates):
+                outcome = self._sync_one(state, scope, item, request.host_url)
+                if outcome.record is not None:
+                    entities.append(render(outcome.record, self.settings))
+                    continue
+                known = item if isinstance(item, dict) else {}
+                errors.append(
+                    {
+                        "index": index,
+                        "id": known.get("id"),
+                        "origin_id": known.get("origin_id"),
+                        "code": outcome.status,
+                        "errors": outcome.errors or {},
+                    }
+                )
+        return json_response({"entities": entities, "errors": errors})
+
+    # ------------------------------------------------------------------ operations
+
+    def _sync_one(self, state: dict[str, Any], scope: Scope, item: Any, base_url: str) -> _Outcome:
+        if not isinstance(item, dict):
+            return _Outcome(422, errors={"base": ["each update must be an object"]})
+        changes, errors = parse_write(item)
+        if errors:
+            return _Outcome(422, errors=errors)
+        records = state.setdefault("insurances", {})
+        if item.get("id") is not None:
+            record = records.get(str(item["id"]))
+            if record is None or record["deleted_at"] is not None or not scope.contains(record):
+                return _Outcome(404, errors={"id": [f"insurance {item['id']} not found"]})
+            return self._do_update(state, scope, record, changes, base_url)
+        origin_id = changes.get("origin_id")
+        if self.settings.sync_upsert_by_origin_id and origin_id is not None:
+            existing = find_by_origin(records, scope.company_id, origin_id)
+            if existing is not None and scope.contains(existing):
+                return self._do_update(state, scope, existing, changes, base_url)
+        return self._do_create(state, scope, changes, base_url)
+
+    def _do_create(
+        self, state: dict[str, Any], scope: Scope, changes: dict[str, Any], base_url: str
+    ) -> _Outcome:
+        vendor_id = scope.vendor_id if scope.vendor_id is not None else changes.get("vendor_id")
+        if vendor_id is None:
+            return _Outcome(422, errors={"vendor_id": ["can't be blank"]})
+        vendor = state.get("vendors", {}).get(str(vendor_id))
+        if vendor is None or vendor["company_id"] != scope.company_id:
+            return _Outcome(422, errors={"vendor_id": ["is invalid"]})  # assumed wording
+        records = state.setdefault("insurances", {})
+        if origin_conflict(records, scope.company_id, changes.get("origin_id"), None):
+            return _Outcome(409, errors={"origin_id": ["has already been taken"]})
+        record = new_record(
+            self.ids.next(state, "insurance"),
+            scope.company_id,
+            scope.project_id,
+            self.clock.now(),
+            self.settings,
+        )
+        record["vendor_id"] = vendor_id
+        problem = self._apply(state, record, changes, base_url)
+        if problem:
+            return _Outcome(422, errors=problem)
+        records[str(record["id"])] = record
+        return _Outcome(201, record)
+
+    def _do_update(
+        self,
+        state: dict[str, Any],
+        scope: Scope,
+        record: dict[str, Any],
+        changes: dict[str, Any],
+        base_url: str,
+    ) -> _Outcome:
+        if scope.vendor_id is not None:
+            changes.pop("vendor_id", None)  # assumed: the path's vendor wins
+        elif "vendor_id" in changes:
+            vendor = state.get("vendors", {}).get(str(changes["vendor_id"]))
+            if changes["vendor_id"] is None:
+                return _Outcome(422, errors={"vendor_id": ["can't be blank"]})
+            if vendor is None or vendor["company_id"] != scope.company_id:
+                return _Outcome(422, errors={"vendor_id": ["is invalid"]})
+        if "origin_id" in changes and origin_conflict(
+            state.get("insurances", {}), scope.company_id, changes["origin_id"], record["id"]
+        ):
+            return _Outcome(409, errors={"origin_id": ["has already been taken"]})
+        candidate = dict(record)
+        problem = self._apply(state, candidate, changes, base_url)
+        if problem:
+            return _Outcome(422, errors=problem)
+        candidate["updated_at"] = self.clock.now()
+        record.update(candidate)
+        return _Outcome(200, record)
+
+    def _apply(
+        self, state: dict[str, Any], record: dict[str, Any], changes: dict[str, Any], base_url: str
+    ) -> Errors:
+        upload_ids = changes.get("upload_ids")
+        record.update({k: v for k, v in changes.items() if k != "upload_ids"})
+        if upload_ids:
+            if not self.settings.attachments:
+                return {"upload_ids": ["attachments are switched off in this emulator"]}
+            added, problems = self.uploads.attach(state, record["company_id"], upload_ids, base_url)
+            if problems:
+                return {"upload_ids": problems}
+            record["attachments"] = [*record.get("attachments", []), *added]
+        return {}
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _parse(payload: dict[str, Any]) -> dict[str, Any]:
+        changes, errors = parse_write(payload)
+        if errors:
+            raise HttpError(422, {"errors": errors})
+        return changes
+
+    @staticmethod
+    def _live(state: dict[str, Any], scope: Scope, insurance_id: int) -> dict[str, Any]:
+        record: dict[str, Any] | None = state.get("insurances", {}).get(str(insurance_id))
+        if record is None or record["deleted_at"] is not None or not scope.contains(record):
+            raise HttpError(404, message=f"Insurance {insurance_id} not found")
+        return record
+
+    def _answer(self, outcome: _Outcome) -> Response:
+        if outcome.record is None:
+            raise HttpError(outcome.status, {"errors": outcome.errors or {}})
+        return json_response(render(outcome.record, self.settings), outcome.status)
+
+
+def _unwrap(request: Request) -> dict[str, Any]:
+    body = read_json(request)
+    inner = body.get("insurance") if isinstance(body, dict) else None
+    if not isinstance(inner, dict):
+        raise HttpError(400, message="param is missing or the value is empty: insurance")
+    return inner
