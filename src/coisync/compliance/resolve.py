@@ -70,8 +70,17 @@ def assigned_template(party: Party, assignment: Mapping[str, str] | None = None)
 
 
 def _explicit(model: Any) -> dict[str, Any]:
-    """The fields a model was given explicitly (not its defaults)."""
-    return {name: getattr(model, name) for name in model.model_fields_set}
+    """The fields whose value differs from the field's default.
+
+    Judged by value, not by which keys were given, so an agreement read back from canonical JSON
+    (which writes every field) overlays exactly as the one first written.
+    """
+    explicit: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value != info.get_default(call_default_factory=True):
+            explicit[name] = value
+    return explicit
 
 
 def _merge_coverage(base: CoverageRequirement, overlay: CoverageRequirement) -> CoverageRequirement:
@@ -89,7 +98,8 @@ def overlay_requirements(base: RequirementSet, overlay: RequirementSet) -> Requi
     A coverage in both is merged field by field (limit keys one by one); coverages only in the
     template are kept, coverages only in the agreement are added. Other fields the agreement sets
     replace the template's (the additional insured list as a whole); property terms merge field
-    by field.
+    by field. "Sets" means "has a value other than the default": an agreement cannot switch a
+    template item off (to demand less than a template, give the agreement no template).
     """
     update = _explicit(overlay)
     coverages = list(base.coverages)

@@ -87,8 +87,10 @@ class RuleRegistry:
 def build_rule_registry(plugin_manager: object | None = None) -> RuleRegistry:
     """A registry filled through the ``register_rules`` hook.
 
-    The built-in rules always run first, even when the built-in plugin is not loaded (e.g. an
-    allow-list in ``COISYNC_LOAD_PLUGINS`` that names only third-party plugins).
+    The built-in rules always run first, in their own order, even when the built-in plugin is
+    not loaded (e.g. an allow-list in ``COISYNC_LOAD_PLUGINS`` naming only third-party plugins);
+    plugin rules follow in the order pluggy calls their hooks. A plugin rule reusing a built-in
+    rule's name is refused.
 
     Args:
         plugin_manager: A pluggy manager; the process-wide one when None.
@@ -99,9 +101,11 @@ def build_rule_registry(plugin_manager: object | None = None) -> RuleRegistry:
     pm = plugin_manager if plugin_manager is not None else get_plugin_manager()
     collected = RuleRegistry()
     pm.hook.register_rules(register=collected.register)  # type: ignore[attr-defined]
-    registry = RuleRegistry(rule for rule in DEFAULT_RULES if rule.name not in collected)
+    registry = RuleRegistry(DEFAULT_RULES)
+    builtin = {id(rule) for rule in DEFAULT_RULES}
     for rule in collected:
-        registry.register(rule)
+        if id(rule) not in builtin:
+            registry.register(rule)
     return registry
 
 
