@@ -302,11 +302,17 @@ class HttpSession:
         self.breaker.before_request()
         healthy: bool | None = None
         try:
+            failure: httpx.TransportError | None = None
             try:
                 response = self._exchange(method, path, options)
             except httpx.TransportError as exc:
+                failure = exc
+            if failure is not None:
+                # Raised outside the ``except`` block and chained to a scrubbed copy: httpx
+                # messages and their ``request`` may carry URLs and headers with secrets.
                 healthy = False
-                raise self._transport_outcome(exc, method, path, protected=protected) from exc
+                outcome = self._transport_outcome(failure, method, path, protected=protected)
+                raise outcome from self._scrubbed(failure)
             healthy = True
             action = self.retry_policy.classify(response)
             if action is Action.RETRY:
@@ -443,6 +449,14 @@ class HttpSession:
                 redactor=self.redactor,
             )
         return HttpError(f"request failed ({kind})", method=method, url=url, redactor=self.redactor)
+
+    def _scrubbed(self, exc: httpx.TransportError) -> httpx.TransportError:
+        """A copy of ``exc`` with a redacted message and no request attached."""
+        message = self.redactor.scrub(str(exc))
+        try:
+            return type(exc)(message)
+        except TypeError:  # pragma: no cover - every httpx transport error takes a message
+            return httpx.TransportError(message)
 
     # -- hooks, counters and logs ----------------------------------------------------
 
