@@ -13,6 +13,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from coisync.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "coisync.toml"
@@ -57,3 +59,23 @@ def resolve_db_url(option: str | None, config_path: Path, config: dict[str, Any]
         return url
     db_path = config_path.resolve().parent / DEFAULT_DB_NAME
     return f"sqlite:///{db_path}"
+
+
+def config_key(prefix: str, loc: tuple[int | str, ...]) -> str:
+    """The dotted config key of a validation error location, e.g. ``portfolio.windows[1]``."""
+    key = prefix
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return key
+
+
+def config_error(prefix: str, exc: ValidationError) -> ConfigError:
+    """The first problem of a validation error, as a ConfigError naming the full key and the fix."""
+    error = exc.errors()[0]
+    key = config_key(prefix, tuple(error["loc"]))
+    kind = str(error["type"])
+    if kind == "missing":
+        return ConfigError(key, "is missing", f"add {key.rsplit('.', 1)[-1]} = ... to the [{prefix}] table")
+    if kind == "extra_forbidden":
+        return ConfigError(key, "is not a known key", "check the spelling against docs/configuration.md")
+    return ConfigError(key, str(error["msg"]).removeprefix("Value error, "), None)

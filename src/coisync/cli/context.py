@@ -11,6 +11,7 @@ import click
 from coisync.config import read_config_file, resolve_config_path, resolve_db_url
 
 if TYPE_CHECKING:
+    from coisync.portfolio import PortfolioSettings
     from coisync.store import Store
 
 
@@ -24,6 +25,7 @@ class AppContext:
     log_format: str = "text"
     _config: dict[str, Any] | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
+    _portfolio: PortfolioSettings | None = field(default=None, repr=False)
 
     @property
     def config_path(self) -> Path:
@@ -41,6 +43,14 @@ class AppContext:
     def db_url(self) -> str:
         """SQLAlchemy URL of the store."""
         return resolve_db_url(self.db_option, self.config_path, self.config)
+
+    def portfolio(self) -> PortfolioSettings:
+        """The ``[portfolio]`` settings, validated on first use."""
+        if self._portfolio is None:
+            from coisync.portfolio import load_portfolio_settings
+
+            self._portfolio = load_portfolio_settings(self.config, self.config_path.resolve().parent)
+        return self._portfolio
 
     def store(self) -> Store:
         """The store, created and migrated on first use."""
