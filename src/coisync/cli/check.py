@@ -138,7 +138,7 @@ def render_evaluation(evaluation: Evaluation) -> None:
         parts.append(f"requirements {safe_text(evaluation.requirement_source)}")
     if evaluation.earliest_expiration:
         parts.append(f"earliest expiration {evaluation.earliest_expiration}")
-    out.print("Status: " + "  ".join(parts))
+    out.print("Status: " + "  ".join(parts), soft_wrap=True)
     findings = evaluation.findings
     if not findings:
         out.print(f"No findings: all {checked} checked items passed.")
@@ -166,13 +166,17 @@ def render_evaluation(evaluation: Evaluation) -> None:
         where = " ".join(
             part for part in (f.coverage_type, f"[{f.limit_key}]" if f.limit_key else None) if part
         )
-        out.print(f"\n[bold]{f.outcome.value.upper()}[/bold]  {safe_text(f.code)}  {safe_text(where)}")
-        out.print(f"  required: {safe_text(f.required or '-')}   found: {safe_text(f.found or '-')}")
+        lines = [
+            f"\n[bold]{f.outcome.value.upper()}[/bold]  {safe_text(f.code)}  {safe_text(where)}",
+            f"  required: {safe_text(f.required or '-')}   found: {safe_text(f.found or '-')}",
+        ]
         if f.evidence:
-            out.print(f"  evidence: {safe_text(f.evidence)}")
+            lines.append(f"  evidence: {safe_text(f.evidence)}")
         if f.clause:
-            out.print(f"  clause: {safe_text(f.clause)}")
-        out.print(f"  {safe_text(f.message)}")
+            lines.append(f"  clause: {safe_text(f.clause)}")
+        lines.append(f"  {safe_text(f.message)}")
+        for text in lines:
+            out.print(text, soft_wrap=True)
 
 
 def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
