@@ -164,6 +164,15 @@ def test_retry_matrix_cell(
         assert {request.headers["Idempotency-Key"] for request in seen} == {"op-123"}
 
 
+def test_503_with_long_retry_after_on_unprotected_post_is_still_ambiguous(
+    make_session: Callable[..., HttpSession], clock: FakeClock
+) -> None:
+    session = make_session(lambda r: httpx.Response(503, headers={"Retry-After": "3600"}))
+    with pytest.raises(AmbiguousWriteError):
+        session.request("POST", "/insurances", json={})
+    assert clock.sleeps == []
+
+
 def test_unprotected_post_after_read_timeout_is_never_resent(
     make_session: Callable[..., HttpSession], clock: FakeClock
 ) -> None:
@@ -181,6 +190,26 @@ def test_unprotected_post_after_read_timeout_is_never_resent(
     assert calls == 20
     assert clock.sleeps == []
     assert session.retries == 0
+
+
+@pytest.mark.parametrize(("idempotent", "calls_expected"), [(True, 3), (False, 1)])
+def test_idempotent_overrides_the_method_rule(
+    make_session: Callable[..., HttpSession], idempotent: bool, calls_expected: int
+) -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    session = make_session(handler, max_attempts=3)
+    expected = TransportFailedError if idempotent else AmbiguousWriteError
+    with pytest.raises(expected):
+        # A SOAP query is a POST that only reads; a DELETE marked unsafe is not resent.
+        method = "POST" if idempotent else "DELETE"
+        session.request(method, "/Itf.asmx", content="<GetVendors/>", idempotent=idempotent)
+    assert calls == calls_expected
 
 
 @pytest.mark.parametrize("fault", ["ConnectError", "ReadTimeout", "503"])

@@ -185,6 +185,7 @@ class HttpSession:
         content: bytes | str | None = None,
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
+        idempotent: bool | None = None,
     ) -> httpx.Response:
         """Send a request with the connection's policy; return the fully read response.
 
@@ -198,6 +199,9 @@ class HttpSession:
             idempotency_key: Makes a POST/PATCH safe to resend; sent in
                 ``config.idempotency_header`` when that is set. Generate it before the
                 first attempt and reuse it for the same operation.
+            idempotent: Overrides whether the request is safe to resend after it may have
+                reached the server. ``None`` decides by method and ``idempotency_key``;
+                ``True`` suits POSTs that only read (SOAP or OData queries).
 
         Returns:
             The response, body loaded (``.json()``, ``.text`` and ``.content`` work).
@@ -208,7 +212,7 @@ class HttpSession:
             HostNotAllowedError: The URL (or a redirect) points off the allowed hosts.
         """
         method = method.upper()
-        protected = RetryPolicy.is_protected(method, idempotency_key)
+        protected = RetryPolicy.is_protected(method, idempotency_key) if idempotent is None else idempotent
         request_headers = dict(headers or {})
         if idempotency_key and self.config.idempotency_header:
             request_headers[self.config.idempotency_header] = idempotency_key
@@ -384,6 +388,16 @@ class HttpSession:
         request = response.request
         if action is Action.FAIL:
             raise status_error(response, self.redactor)
+        if action is Action.RETRY and not protected:
+            raise AmbiguousWriteError(
+                f"HTTP {response.status_code} on a write without an idempotency key: it may "
+                "have been applied; read it back before writing again",
+                method=request.method,
+                url=str(request.url),
+                status=response.status_code,
+                body_excerpt=response.text[:2000],
+                redactor=self.redactor,
+            )
         wait = server_wait(response, self.clock) or 0.0
         if wait > self.retry_policy.retry_after_cap:
             raise RateLimitedError(
@@ -406,16 +420,6 @@ class HttpSession:
                 redactor=self.redactor,
             )
             raise RetryableOutcome(error, wait_hint=wait)
-        if not protected:
-            raise AmbiguousWriteError(
-                f"HTTP {response.status_code} on a write without an idempotency key: it may "
-                "have been applied; read it back before writing again",
-                method=request.method,
-                url=str(request.url),
-                status=response.status_code,
-                body_excerpt=response.text[:2000],
-                redactor=self.redactor,
-            )
         server_error = status_error(response, self.redactor)
         if not isinstance(server_error, ServerError):  # a classifier asked to retry a non-5xx
             server_error = ServerError(

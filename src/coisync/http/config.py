@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from coisync import __version__
 from coisync.errors import ConfigError
 from coisync.http import breaker, retry
 
@@ -74,7 +75,7 @@ class HttpConfig:
     allow_private_network: bool = False
     allow_insecure_http: bool = False
     ca_bundle: str | None = None
-    user_agent: str = "coisync"
+    user_agent: str = f"coisync/{__version__}"
 
     def __post_init__(self) -> None:
         if not self.base_url or "://" not in self.base_url:

@@ -27,12 +27,8 @@ the ``httpx.Request`` or ``httpx.Response`` (their headers carry credentials).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from coisync.errors import CoisyncError, TemporaryError
-
-if TYPE_CHECKING:
-    from coisync.http.redaction import Redactor
+from coisync.http.redaction import Redactor
 
 
 class HttpError(CoisyncError):
@@ -57,10 +53,7 @@ class HttpError(CoisyncError):
         body_excerpt: str = "",
         redactor: Redactor | None = None,
     ) -> None:
-        if redactor is None:
-            from coisync.http.redaction import Redactor
-
-            redactor = Redactor()
+        redactor = redactor or Redactor()
         self._redactor = redactor
         self.method = method
         self.url = redactor.url(url) if url else ""
