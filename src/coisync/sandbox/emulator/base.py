@@ -156,6 +156,8 @@ class Emulator:
             ConnectionDropped: When a ``drop`` or ``lost_response`` fault fires.
         """
         request = Request(environ)
+        # Buffer the body once so handlers can parse it (form or JSON) and the log can still read it.
+        request.get_data(cache=True)
         if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/"):
             return self._control(request)(environ, start_response)
         fault: FaultRule | None = None
