@@ -167,6 +167,7 @@ def batch_records(
             return cursor
         return cursor.advanced(best_value, tuple(best_keys))
 
+    ready: RecordBatch | None = None  # a full batch, held until we know whether it is the last
     for item in items:
         if isinstance(item, Quarantined):
             quarantined.append(item)
@@ -181,8 +182,11 @@ def batch_records(
                     best_value, best_keys = value, [item.key]
                 elif value == best_value:
                     best_keys.append(item.key)
+        if ready is not None:
+            yield ready
+            ready = None
         if len(records) + len(quarantined) >= batch_size:
-            yield RecordBatch(
+            ready = RecordBatch(
                 stream=stream,
                 records=tuple(records),
                 quarantined=tuple(quarantined),
@@ -192,7 +196,9 @@ def batch_records(
     if skipped:
         log.debug("stream %s: %d records already handed over were skipped", stream, skipped)
     final = safe_cursor(True)
-    if records or quarantined or final != cursor:
+    if ready is not None:
+        yield RecordBatch(stream=stream, records=ready.records, quarantined=ready.quarantined, cursor=final)
+    elif records or quarantined or final != cursor:
         yield RecordBatch(stream=stream, records=tuple(records), quarantined=tuple(quarantined), cursor=final)
 
 
