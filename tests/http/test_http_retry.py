@@ -260,10 +260,11 @@ def test_retries_stay_under_ten_percent_with_five_percent_faults(
         return httpx.Response(200, json=[])
 
     session = make_session(handler, breaker_threshold=100)
-    for page in range(1000):
+    for page in range(400):
         session.get("/vendors", params={"page": page})
+    assert session.retries > 0  # faults were injected and retried
     assert session.retries / session.requests_made <= 0.10
-    assert session.by_status[200] == 1000
+    assert session.by_status[200] == 400
 
 
 class YardiStyleClassifier(ResponseClassifier):

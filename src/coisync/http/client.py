@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import random
-import ssl
 import threading
 import time
 from collections import Counter
@@ -20,30 +19,24 @@ from typing import Any
 import httpx
 from tenacity import RetryCallState
 
-from coisync.errors import CoisyncError
 from coisync.http.breaker import CircuitBreaker
 from coisync.http.clock import Clock, SystemClock
 from coisync.http.config import HttpConfig
 from coisync.http.errors import (
-    AmbiguousWriteError,
     HostNotAllowedError,
     HttpError,
-    RateLimitedError,
-    ServerError,
-    TransportFailedError,
 )
+from coisync.http.outcomes import raise_for_action, scrubbed_copy, transport_outcome
 from coisync.http.paging import PageRequest, Paginator, create_paginator
 from coisync.http.policy import HostPolicy, Resolver, origin_of
 from coisync.http.ratelimit import RateLimiter
 from coisync.http.redaction import Redactor, SecretSource, redact_library_logs
-from coisync.http.responses import decode_body, read_capped, status_error
+from coisync.http.responses import decode_body, read_capped
 from coisync.http.retry import (
-    MAYBE_SENT_ERRORS,
     Action,
     ResponseClassifier,
     RetryableOutcome,
     RetryPolicy,
-    server_wait,
 )
 
 logger = logging.getLogger(__name__)
@@ -149,24 +142,15 @@ class HttpSession:
         self._requests_made = 0
         self._retries = 0
         self._by_status: Counter[int] = Counter()
-        verify: ssl.SSLContext | bool = True
-        if config.ca_bundle:
-            verify = ssl.create_default_context(cafile=config.ca_bundle)
+        # trust_env=False: no proxy variables, .netrc credentials or CA overrides from the
+        # environment; what a connection sends and trusts is decided by its config alone.
         self._client = httpx.Client(
             base_url=config.base_url,
             auth=auth,
             headers={"User-Agent": config.user_agent, **(headers or {})},
-            timeout=httpx.Timeout(
-                connect=config.connect_timeout,
-                read=config.read_timeout,
-                write=config.write_timeout,
-                pool=config.pool_timeout,
-            ),
-            limits=httpx.Limits(
-                max_connections=2 * config.concurrency,
-                max_keepalive_connections=config.concurrency,
-            ),
-            verify=verify,
+            timeout=config.httpx_timeout(),
+            limits=config.httpx_limits(),
+            verify=config.ssl_context(),
             transport=transport,
             follow_redirects=False,
             trust_env=False,
@@ -312,18 +296,32 @@ class HttpSession:
             except httpx.TransportError as exc:
                 failure = exc
             if failure is not None:
-                # Raised outside the ``except`` block and chained to a scrubbed copy: httpx
-                # messages and their ``request`` may carry URLs and headers with secrets.
+                # Raised outside the ``except`` block, chained to a scrubbed copy only.
                 healthy = False
-                outcome = self._transport_outcome(failure, method, path, protected=protected)
-                raise outcome from self._scrubbed(failure)
+                url = str(failure.request.url) if _has_request(failure) else path
+                outcome = transport_outcome(
+                    failure,
+                    method=method,
+                    url=url,
+                    protected=protected,
+                    policy=self.retry_policy,
+                    redactor=self.redactor,
+                )
+                raise outcome from scrubbed_copy(failure, self.redactor)
             healthy = True
             action = self.retry_policy.classify(response)
-            if action is Action.RETRY:
-                healthy = False
-            elif action is Action.RATE_LIMITED:
-                healthy = None
-            return self._act(action, response, protected=protected)
+            if action is Action.OK:
+                return response
+            # A 5xx says the platform is unwell; a 429 says nothing about its health.
+            healthy = {Action.RETRY: False, Action.RATE_LIMITED: None}.get(action, True)
+            raise_for_action(
+                action,
+                response,
+                protected=protected,
+                policy=self.retry_policy,
+                clock=self.clock,
+                redactor=self.redactor,
+            )
         finally:
             if healthy is True:
                 self.breaker.record_success()
@@ -381,86 +379,6 @@ class HttpSession:
                 response.close()
             raise
         return response
-
-    def _act(self, action: Action, response: httpx.Response, *, protected: bool) -> httpx.Response:
-        if action is Action.OK:
-            return response
-        request = response.request
-        if action is Action.FAIL:
-            raise status_error(response, self.redactor)
-        if action is Action.RETRY and not protected:
-            raise AmbiguousWriteError(
-                f"HTTP {response.status_code} on a write without an idempotency key: it may "
-                "have been applied; read it back before writing again",
-                method=request.method,
-                url=str(request.url),
-                status=response.status_code,
-                body_excerpt=response.text[:2000],
-                redactor=self.redactor,
-            )
-        wait = server_wait(response, self.clock) or 0.0
-        if wait > self.retry_policy.retry_after_cap:
-            raise RateLimitedError(
-                f"the platform asked to wait {wait:.0f} s, more than the "
-                f"{self.retry_policy.retry_after_cap:.0f} s cap (retry_after_cap); "
-                "try again later",
-                wait_seconds=wait,
-                method=request.method,
-                url=str(request.url),
-                status=response.status_code,
-                redactor=self.redactor,
-            )
-        if action is Action.RATE_LIMITED:
-            error: CoisyncError = RateLimitedError(
-                "the platform is still rate limiting after the last attempt",
-                wait_seconds=wait,
-                method=request.method,
-                url=str(request.url),
-                status=response.status_code,
-                redactor=self.redactor,
-            )
-            raise RetryableOutcome(error, wait_hint=wait)
-        server_error = status_error(response, self.redactor)
-        if not isinstance(server_error, ServerError):  # a classifier asked to retry a non-5xx
-            server_error = ServerError(
-                server_error.message,
-                method=request.method,
-                url=str(request.url),
-                status=response.status_code,
-                redactor=self.redactor,
-            )
-        raise RetryableOutcome(server_error, wait_hint=wait)
-
-    def _transport_outcome(
-        self, exc: httpx.TransportError, method: str, path: str, *, protected: bool
-    ) -> Exception:
-        url = str(exc.request.url) if _has_request(exc) else path
-        kind = type(exc).__name__
-        if self.retry_policy.is_retryable_transport_error(exc, protected=protected):
-            error = TransportFailedError(
-                f"network failure ({kind}) on every attempt",
-                method=method,
-                url=url,
-                redactor=self.redactor,
-            )
-            return RetryableOutcome(error)
-        if isinstance(exc, MAYBE_SENT_ERRORS):
-            return AmbiguousWriteError(
-                f"{kind} after the request was sent, on a write without an idempotency key: "
-                "it may have been applied; read it back before writing again (not retried)",
-                method=method,
-                url=url,
-                redactor=self.redactor,
-            )
-        return HttpError(f"request failed ({kind})", method=method, url=url, redactor=self.redactor)
-
-    def _scrubbed(self, exc: httpx.TransportError) -> httpx.TransportError:
-        """A copy of ``exc`` with a redacted message and no request attached."""
-        message = self.redactor.scrub(str(exc))
-        try:
-            return type(exc)(message)
-        except TypeError:  # pragma: no cover - every httpx transport error takes a message
-            return httpx.TransportError(message)
 
     # -- hooks, counters and logs ----------------------------------------------------
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import math
+import ssl
 from dataclasses import dataclass
+
+import certifi
+import httpx
 
 from coisync import __version__
 from coisync.errors import ConfigError
@@ -108,3 +112,23 @@ class HttpConfig:
                 raise ConfigError(key, f"must be a whole number of at least 1, got {value!r}")
         if not isinstance(self.max_redirects, int) or not 0 <= self.max_redirects <= 10:
             raise ConfigError("max_redirects", "must be between 0 and 10")
+
+    def httpx_timeout(self) -> httpx.Timeout:
+        """The four timeouts as an ``httpx.Timeout``."""
+        return httpx.Timeout(
+            connect=self.connect_timeout,
+            read=self.read_timeout,
+            write=self.write_timeout,
+            pool=self.pool_timeout,
+        )
+
+    def httpx_limits(self) -> httpx.Limits:
+        """Pool limits: room for every slot plus the token or redirect request it may nest."""
+        return httpx.Limits(max_connections=2 * self.concurrency, max_keepalive_connections=self.concurrency)
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A verifying TLS context: certifi's CAs (as httpx uses), plus ``ca_bundle`` when set."""
+        context = ssl.create_default_context(cafile=certifi.where())
+        if self.ca_bundle:
+            context.load_verify_locations(cafile=self.ca_bundle)
+        return context
