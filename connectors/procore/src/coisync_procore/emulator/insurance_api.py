@@ -19,7 +19,6 @@ an ``origin_id`` already used in the company is refused with 409 (on sync: an it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -34,43 +33,13 @@ from coisync.sandbox.emulator import (
     read_json,
 )
 from coisync.sandbox.emulator.routing import empty_response
-from coisync_procore.emulator.insurances import (
-    Errors,
-    find_by_origin,
-    new_record,
-    origin_conflict,
-    parse_write,
-    render,
-)
+from coisync_procore.emulator.insurance_writes import InsuranceWriter, Outcome, Scope
+from coisync_procore.emulator.insurances import parse_write, render
 from coisync_procore.emulator.listing import filter_records, paginated_response
 from coisync_procore.emulator.settings import ProcoreSettings
 from coisync_procore.emulator.uploads import UploadService
 
 Guard = Callable[[Callable[..., Response]], Callable[..., Response]]
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which records a path addresses."""
-
-    company_id: int
-    vendor_id: int | None = None
-    project_id: int | None = None
-
-    def contains(self, record: dict[str, Any]) -> bool:
-        """Whether ``record`` lies in this scope (tombstones included)."""
-        return (
-            record["company_id"] == self.company_id
-            and record["project_id"] == self.project_id
-            and (self.vendor_id is None or record["vendor_id"] == self.vendor_id)
-        )
-
-
-@dataclass
-class _Outcome:
-    status: int
-    record: dict[str, Any] | None = None
-    errors: Errors | None = None
 
 
 class InsuranceApi:
@@ -96,7 +65,7 @@ class InsuranceApi:
         self.ids = ids
         self.clock = clock
         self.settings = settings
-        self.uploads = uploads
+        self.writer = InsuranceWriter(ids, clock, settings, uploads)
 
     def register(self, router: Router, guard: Guard) -> None:
         """Add every insurance route, each wrapped in the auth/company ``guard``."""
@@ -170,7 +139,7 @@ class InsuranceApi:
     def _create(self, request: Request, scope: Scope) -> Response:
         changes = self._parse(_unwrap(request))
         with self.store.transaction() as state:
-            outcome = self._do_create(state, scope, changes, request.host_url)
+            outcome = self.writer.create(state, scope, changes, request.host_url)
             return self._answer(outcome)  # an error raises inside the transaction: rolled back
 
     def _show(self, request: Request, scope: Scope, insurance_id: int) -> Response:
@@ -182,7 +151,7 @@ class InsuranceApi:
         changes = self._parse(_unwrap(request))
         with self.store.transaction() as state:
             record = self._live(state, scope, insurance_id)
-            outcome = self._do_update(state, scope, record, changes, request.host_url)
+            outcome = self.writer.update(state, scope, record, changes, request.host_url)
             return self._answer(outcome)
 
     def _delete(self, request: Request, scope: Scope, insurance_id: int) -> Response:
@@ -204,7 +173,7 @@ class InsuranceApi:
         errors: list[dict[str, Any]] = []
         with self.store.transaction() as state:
             for index, item in enumerate(updates):
-                outcome = self._sync_one(state, scope, item, request.host_url)
+                outcome = self.writer.sync_one(state, scope, item, request.host_url)
                 if outcome.record is not None:
                     entities.append(render(outcome.record, self.settings))
                     continue
@@ -219,95 +188,6 @@ class InsuranceApi:
                     }
                 )
         return json_response({"entities": entities, "errors": errors})
-
-    # ------------------------------------------------------------------ operations
-
-    def _sync_one(self, state: dict[str, Any], scope: Scope, item: Any, base_url: str) -> _Outcome:
-        if not isinstance(item, dict):
-            return _Outcome(422, errors={"base": ["each update must be an object"]})
-        changes, errors = parse_write(item)
-        if errors:
-            return _Outcome(422, errors=errors)
-        records = state.setdefault("insurances", {})
-        if item.get("id") is not None:
-            record = records.get(str(item["id"]))
-            if record is None or record["deleted_at"] is not None or not scope.contains(record):
-                return _Outcome(404, errors={"id": [f"insurance {item['id']} not found"]})
-            return self._do_update(state, scope, record, changes, base_url)
-        origin_id = changes.get("origin_id")
-        if self.settings.sync_upsert_by_origin_id and origin_id is not None:
-            existing = find_by_origin(records, scope.company_id, origin_id)
-            if existing is not None and scope.contains(existing):
-                return self._do_update(state, scope, existing, changes, base_url)
-        return self._do_create(state, scope, changes, base_url)
-
-    def _do_create(
-        self, state: dict[str, Any], scope: Scope, changes: dict[str, Any], base_url: str
-    ) -> _Outcome:
-        vendor_id = scope.vendor_id if scope.vendor_id is not None else changes.get("vendor_id")
-        if vendor_id is None:
-            return _Outcome(422, errors={"vendor_id": ["can't be blank"]})
-        vendor = state.get("vendors", {}).get(str(vendor_id))
-        if vendor is None or vendor["company_id"] != scope.company_id:
-            return _Outcome(422, errors={"vendor_id": ["is invalid"]})  # assumed wording
-        records = state.setdefault("insurances", {})
-        if origin_conflict(records, scope.company_id, changes.get("origin_id"), None):
-            return _Outcome(409, errors={"origin_id": ["has already been taken"]})
-        record = new_record(
-            self.ids.next(state, "insurance"),
-            scope.company_id,
-            scope.project_id,
-            self.clock.now(),
-            self.settings,
-        )
-        record["vendor_id"] = vendor_id
-        problem = self._apply(state, record, changes, base_url)
-        if problem:
-            return _Outcome(422, errors=problem)
-        records[str(record["id"])] = record
-        return _Outcome(201, record)
-
-    def _do_update(
-        self,
-        state: dict[str, Any],
-        scope: Scope,
-        record: dict[str, Any],
-        changes: dict[str, Any],
-        base_url: str,
-    ) -> _Outcome:
-        if scope.vendor_id is not None:
-            changes.pop("vendor_id", None)  # assumed: the path's vendor wins
-        elif "vendor_id" in changes:
-            vendor = state.get("vendors", {}).get(str(changes["vendor_id"]))
-            if changes["vendor_id"] is None:
-                return _Outcome(422, errors={"vendor_id": ["can't be blank"]})
-            if vendor is None or vendor["company_id"] != scope.company_id:
-                return _Outcome(422, errors={"vendor_id": ["is invalid"]})
-        if "origin_id" in changes and origin_conflict(
-            state.get("insurances", {}), scope.company_id, changes["origin_id"], record["id"]
-        ):
-            return _Outcome(409, errors={"origin_id": ["has already been taken"]})
-        candidate = dict(record)
-        problem = self._apply(state, candidate, changes, base_url)
-        if problem:
-            return _Outcome(422, errors=problem)
-        candidate["updated_at"] = self.clock.now()
-        record.update(candidate)
-        return _Outcome(200, record)
-
-    def _apply(
-        self, state: dict[str, Any], record: dict[str, Any], changes: dict[str, Any], base_url: str
-    ) -> Errors:
-        upload_ids = changes.get("upload_ids")
-        record.update({k: v for k, v in changes.items() if k != "upload_ids"})
-        if upload_ids:
-            if not self.settings.attachments:
-                return {"upload_ids": ["attachments are switched off in this emulator"]}
-            added, problems = self.uploads.attach(state, record["company_id"], upload_ids, base_url)
-            if problems:
-                return {"upload_ids": problems}
-            record["attachments"] = [*record.get("attachments", []), *added]
-        return {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -325,7 +205,7 @@ class InsuranceApi:
             raise HttpError(404, message=f"Insurance {insurance_id} not found")
         return record
 
-    def _answer(self, outcome: _Outcome) -> Response:
+    def _answer(self, outcome: Outcome) -> Response:
         if outcome.record is None:
             raise HttpError(outcome.status, {"errors": outcome.errors or {}})
         return json_response(render(outcome.record, self.settings), outcome.status)
