@@ -118,7 +118,7 @@ class ExpectedFinding:
             raise ValueError(f"expected finding {text!r} names a code the contract does not list")
         if len(parts) > 1 and parts[1] not in NON_PASS_OUTCOMES:
             raise ValueError(f"expected finding {text!r}: outcome must be one of {NON_PASS_OUTCOMES}")
-        return cls(*parts)  # type: ignore[arg-type]
+        return cls(*parts)
 
     def matches(self, finding: Finding) -> bool:
         """True when the finding has every part this expectation names."""

@@ -133,6 +133,7 @@ def _evaluate(case: Case) -> Any:
             party=case.party, property=case.property, agreement=agreement, templates=TemplateLibrary.builtin()
         )
         options.update(agreement_id=agreement.id, property_id=case.property.id, requirement_source=source)
+    assert requirements is not None
     return evaluate(case.certificates, requirements, **options)
 
 
