@@ -8,6 +8,9 @@ from coisync.plugins.hookspecs import Register, hookimpl
 
 BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("coisync.cli.schema", "schema_command"),
+    ("coisync.cli.db", "db_group"),
+    ("coisync.cli.importer", "import_command"),
+    ("coisync.cli.audit", "audit_group"),
     ("coisync.cli.check", "check_command"),
     ("coisync.cli.requirements", "requirements_group"),
 )
