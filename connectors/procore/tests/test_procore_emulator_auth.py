@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from coisync_procore.emulator import DEMO_COMPANY_ID, DEMO_CREDENTIALS
+from coisync_procore.emulator import DEMO_COMPANY_ID, DEMO_CREDENTIALS, ProcoreSettings
 
 from coisync.sandbox.emulator import FixedClock
 
@@ -156,3 +156,9 @@ def test_login_failure_fault_refuses_good_credentials(client: httpx.Client) -> N
     assert refused.status_code == 401
     assert refused.json()["error"] == "invalid_client"
     assert client.post("/oauth/token", data=GRANT).status_code == 200
+
+
+@pytest.mark.parametrize("settings", [ProcoreSettings(unknown_company_status=404)])
+def test_unknown_company_status_is_configurable(client: httpx.Client, token: str) -> None:
+    bearer = {"Authorization": f"Bearer {token}", "Procore-Company-Id": "999"}
+    assert client.get(INSURANCES, headers=bearer).status_code == 404

@@ -295,3 +295,11 @@ def test_attachments_upload_put_and_attach(client: httpx.Client, headers: dict[s
     assert attachment["id"] > 2**32
     assert client.get(attachment["url"]).content == b"%PDF-1.4 fake"
     assert client.put("/storage/uploads/nope", content=b"x").status_code == 404
+
+
+@pytest.mark.parametrize("settings", [ProcoreSettings(tombstones_keep_origin_id=True)])
+def test_tombstones_can_be_made_to_keep_their_origin_id(
+    client: httpx.Client, headers: dict[str, str]
+) -> None:
+    client.delete(f"{INSURANCES}/311823", headers=headers)
+    assert create(client, headers, vendor_id=BLUEWATER, origin_id="coi-abc123").status_code == 409

@@ -141,3 +141,19 @@ def test_injected_429_and_500_use_procores_error_shape(client: httpx.Client, hea
 def test_default_sandbox_limits_are_generous(client: httpx.Client, headers: dict[str, str]) -> None:
     response = client.get(INSURANCES, headers=headers)
     assert rate(response)[0] >= 1000
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        ProcoreSettings(
+            spike_window=RateWindow(3, 10), hourly_window=RateWindow(100, 3600), limit_token_endpoint=False
+        )
+    ],
+)
+def test_token_endpoint_can_be_left_out_of_the_limits(client: httpx.Client) -> None:
+    client_id, secret = next(iter(DEMO_CREDENTIALS.items()))
+    grant = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    responses = [client.post("/oauth/token", data=grant) for _ in range(5)]
+    assert [r.status_code for r in responses] == [200] * 5
+    assert "X-Rate-Limit-Limit" not in responses[0].headers

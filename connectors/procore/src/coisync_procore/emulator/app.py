@@ -7,7 +7,7 @@ is marked "assumed" and switchable through :class:`ProcoreSettings`.
 * Every ``/rest/*`` call needs ``Authorization: Bearer`` (401 otherwise) and, except
   ``/rest/v1.0/me`` and ``/rest/v1.0/companies``, a ``Procore-Company-Id`` header (400
   ``Missing Procore-Company-Id header!`` otherwise). Assumed: auth is checked first; a header
-  naming an unknown company is 403.
+  naming an unknown company is 403 (``ProcoreSettings.unknown_company_status``).
 * ``GET /rest/v1.0/vendors?company_id=`` (query style assumed), paged, ``filters[updated_at]``.
 * Insurances: see :mod:`coisync_procore.emulator.insurance_api`; attachments:
   :mod:`coisync_procore.emulator.uploads`.
@@ -144,6 +144,8 @@ class ProcoreEmulator(Emulator):
 
     def admit(self, request: Request) -> Response | None:
         """Count every request (failed ones too) against the spike and hourly windows."""
+        if request.path == "/oauth/token" and not self.settings.limit_token_endpoint:
+            return None
         decision = self.limiter.hit(self.clock.now())
         request.environ[_RATE_KEY] = decision
         if decision.allowed:
@@ -191,7 +193,8 @@ class ProcoreEmulator(Emulator):
             raise HttpError(400, message="Procore-Company-Id must be a company id")  # assumed
         with self.store.reading() as state:
             if raw not in state.get("companies", {}):
-                raise HttpError(403, message="You do not have access to this company")  # assumed
+                status = self.settings.unknown_company_status  # assumed
+                raise HttpError(status, message="You do not have access to this company")
         return int(raw)
 
     def _me(self, request: Request) -> Response:

@@ -96,7 +96,8 @@ class InsuranceWriter:
         if vendor is None or vendor["company_id"] != scope.company_id:
             return Outcome(422, errors={"vendor_id": ["is invalid"]})  # assumed wording
         records = state.setdefault("insurances", {})
-        if origin_conflict(records, scope.company_id, changes.get("origin_id"), None):
+        keep = self.settings.tombstones_keep_origin_id
+        if origin_conflict(records, scope.company_id, changes.get("origin_id"), None, tombstones_count=keep):
             return Outcome(409, errors={"origin_id": ["has already been taken"]})
         record = new_record(
             self.ids.next(state, "insurance"),
@@ -130,7 +131,11 @@ class InsuranceWriter:
             if vendor is None or vendor["company_id"] != scope.company_id:
                 return Outcome(422, errors={"vendor_id": ["is invalid"]})
         if "origin_id" in changes and origin_conflict(
-            state.get("insurances", {}), scope.company_id, changes["origin_id"], record["id"]
+            state.get("insurances", {}),
+            scope.company_id,
+            changes["origin_id"],
+            record["id"],
+            tombstones_count=self.settings.tombstones_keep_origin_id,
         ):
             return Outcome(409, errors={"origin_id": ["has already been taken"]})
         candidate = dict(record)

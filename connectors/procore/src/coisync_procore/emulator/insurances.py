@@ -181,18 +181,29 @@ def render(record: dict[str, Any], settings: ProcoreSettings) -> dict[str, Any]:
 
 
 def origin_conflict(
-    records: dict[str, dict[str, Any]], company_id: int, origin_id: str | None, own_id: int | None
+    records: dict[str, dict[str, Any]],
+    company_id: int,
+    origin_id: str | None,
+    own_id: int | None,
+    *,
+    tombstones_count: bool = False,
 ) -> bool:
-    """Whether another live record of the company already uses ``origin_id``.
+    """Whether another record of the company already uses ``origin_id``.
 
-    Assumed: deleted records (tombstones) do not hold on to their ``origin_id``.
+    Args:
+        records: The stored insurance records.
+        company_id: The company whose records are compared.
+        origin_id: The origin id being written.
+        own_id: The record being updated (``None`` on create), which may keep its own id.
+        tombstones_count: Whether deleted records still hold their ``origin_id`` (assumed no;
+            ``ProcoreSettings.tombstones_keep_origin_id``).
     """
     if origin_id is None:
         return False
     return any(
         r["origin_id"] == origin_id
         and r["company_id"] == company_id
-        and r["deleted_at"] is None
+        and (tombstones_count or r["deleted_at"] is None)
         and r["id"] != own_id
         for r in records.values()
     )

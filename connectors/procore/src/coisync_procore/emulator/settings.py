@@ -79,6 +79,12 @@ class ProcoreSettings:
         sync_max_items: Most items one sync request may carry (assumed 1000).
         default_status: ``status`` of a record created without one (assumed ``undecided``).
         attachments: Serve the upload → PUT → ``upload_ids`` flow (assumed minimal shape).
+        tombstones_keep_origin_id: Whether a deleted record still blocks its ``origin_id``
+            (assumed no: a new record may reuse it).
+        unknown_company_status: Status for a ``Procore-Company-Id`` naming a company the
+            app cannot see (assumed 403).
+        limit_token_endpoint: Count ``/oauth/token`` against the rate limits (assumed yes; at
+            Procore it lives on the separate login host).
     """
 
     spike_window: RateWindow = field(default_factory=lambda: RateWindow(1000, 10))
@@ -94,3 +100,6 @@ class ProcoreSettings:
     sync_max_items: int = 1000
     default_status: str = "undecided"
     attachments: bool = True
+    tombstones_keep_origin_id: bool = False
+    unknown_company_status: int = 403
+    limit_token_endpoint: bool = True
