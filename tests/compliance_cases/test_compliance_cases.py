@@ -55,6 +55,10 @@ known_disagreements: dict[str, str] = {
         "'Acme Properties LLC, its members, managers, affiliates and subsidiaries' is not matched to "
         "'Acme Properties LLC'"
     ),
+    "names-holder-limited-liability-company-spelled-out": (
+        "'Acme Properties Limited Liability Company' scores 71 against 'Acme Properties LLC' and fails as "
+        "a different holder (the spelled-out suffix is not normalised like L.L.C./LLC)"
+    ),
     "names-holder-care-of-manager": (
         "'Acme Properties LLC c/o Harbor Point Management Inc.' scores 55 against 'Acme Properties LLC' "
         "and fails as a different holder"
