@@ -11,7 +11,8 @@ Nothing else in coisync retries, rate-limits, pages or authenticates. One
   may have been applied unless it carries an idempotency key;
 * :mod:`~coisync.http.ratelimit` and :mod:`~coisync.http.breaker`: a token bucket fed by
   the platform's headers, and a consecutive-failure circuit breaker;
-* :mod:`~coisync.http.auth` and :mod:`~coisync.http.paging`: credentials and paginators;
+* :mod:`~coisync.http.auth`, :mod:`~coisync.http.oauth`, :mod:`~coisync.http.paging` and
+  :mod:`~coisync.http.paginators`: credentials and paginators;
 * :mod:`~coisync.http.redaction`: the one place secrets are scrubbed from logs and errors;
 * :mod:`~coisync.http.clock`: injected time, so tests of all of the above never sleep.
 
@@ -25,11 +26,12 @@ no async counterpart for WSGI apps.
 
 from __future__ import annotations
 
-from coisync.http.auth import ApiKeyHeaders, BasicAuth, OAuth2ClientCredentials, SoapBodyCredentials
+from coisync.http.auth import ApiKeyHeaders, BasicAuth, SoapBodyCredentials
 from coisync.http.breaker import BreakerState, CircuitBreaker
-from coisync.http.client import HttpSession, Page
+from coisync.http.client import HttpSession
 from coisync.http.clock import Clock, FakeClock, SystemClock
 from coisync.http.config import HttpConfig
+from coisync.http.counters import HttpCounters
 from coisync.http.errors import (
     AmbiguousWriteError,
     AuthError,
@@ -48,18 +50,18 @@ from coisync.http.errors import (
     ServerError,
     TransportFailedError,
 )
-from coisync.http.paging import (
+from coisync.http.oauth import OAuth2ClientCredentials
+from coisync.http.paginators import (
     PAGINATORS,
     JsonApiCursorPaginator,
     ODataNextLinkPaginator,
     OffsetTotalPaginator,
     PageNumberLinkPaginator,
-    PageRequest,
-    Paginator,
     SinglePage,
     create_paginator,
     register_paginator,
 )
+from coisync.http.paging import Page, PageRequest, Paginator
 from coisync.http.policy import HostPolicy, Resolver, system_resolver
 from coisync.http.ratelimit import RateLimiter
 from coisync.http.redaction import RedactingFilter, Redactor, SecretSource
@@ -82,6 +84,7 @@ __all__ = [
     "HostNotAllowedError",
     "HostPolicy",
     "HttpConfig",
+    "HttpCounters",
     "HttpError",
     "HttpSession",
     "InvalidResponseError",

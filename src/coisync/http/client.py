@@ -11,26 +11,21 @@ import logging
 import random
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from tenacity import RetryCallState
 
-from coisync.http.breaker import CircuitBreaker
 from coisync.http.clock import Clock, SystemClock
 from coisync.http.config import HttpConfig
-from coisync.http.errors import (
-    HostNotAllowedError,
-    HttpError,
-)
+from coisync.http.counters import HttpCounters
 from coisync.http.outcomes import raise_for_action, scrubbed_copy, transport_outcome
-from coisync.http.paging import PageRequest, Paginator, create_paginator
-from coisync.http.policy import HostPolicy, Resolver, origin_of
-from coisync.http.ratelimit import RateLimiter
+from coisync.http.paginators import create_paginator
+from coisync.http.paging import Page, PageRequest, Paginator
+from coisync.http.policy import HostPolicy, Resolver
 from coisync.http.redaction import Redactor, SecretSource, redact_library_logs
+from coisync.http.redirects import follow_same_origin_redirects
 from coisync.http.responses import decode_body, read_capped
 from coisync.http.retry import (
     Action,
@@ -40,27 +35,6 @@ from coisync.http.retry import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a listing.
-
-    Attributes:
-        number: 1 for the first page.
-        records: The records on the page.
-        body: The decoded JSON body.
-        response: The loaded response.
-        request: The request that fetched the page.
-        next_request: The request for the following page, or ``None`` on the last page.
-    """
-
-    number: int
-    records: list[Any]
-    body: Any
-    response: httpx.Response
-    request: PageRequest
-    next_request: PageRequest | None
 
 
 class HttpSession:
@@ -119,29 +93,11 @@ class HttpSession:
             resolver=resolver,
         )
         self.policy.warn_about_opt_ins(self.name)
-        self.limiter = RateLimiter(
-            clock=self.clock, rate=config.rate, burst=config.burst, max_wait=config.retry_after_cap
-        )
-        self.breaker = CircuitBreaker(
-            clock=self.clock,
-            failure_threshold=config.breaker_threshold,
-            reset_timeout=config.breaker_reset_timeout,
-        )
-        self.retry_policy = RetryPolicy(
-            clock=self.clock,
-            rng=rng,
-            classifier=classifier,
-            max_attempts=config.max_attempts,
-            time_budget=config.time_budget,
-            backoff_base=config.backoff_base,
-            backoff_cap=config.backoff_cap,
-            retry_after_cap=config.retry_after_cap,
-        )
+        self.limiter = config.rate_limiter(self.clock)
+        self.breaker = config.circuit_breaker(self.clock)
+        self.retry_policy = config.retry_policy(self.clock, rng=rng, classifier=classifier)
         self._slots = threading.BoundedSemaphore(config.concurrency)
-        self._lock = threading.Lock()
-        self._requests_made = 0
-        self._retries = 0
-        self._by_status: Counter[int] = Counter()
+        self.counters = HttpCounters()
         # trust_env=False: no proxy variables, .netrc credentials or CA overrides from the
         # environment; what a connection sends and trusts is decided by its config alone.
         self._client = httpx.Client(
@@ -251,20 +207,17 @@ class HttpSession:
     @property
     def requests_made(self) -> int:
         """HTTP requests handed to the transport (retries, token and redirect requests too)."""
-        with self._lock:
-            return self._requests_made
+        return self.counters.requests_made
 
     @property
     def retries(self) -> int:
         """Retries performed (waits slept by the retry policy)."""
-        with self._lock:
-            return self._retries
+        return self.counters.retries
 
     @property
     def by_status(self) -> dict[int, int]:
         """Responses received, by status code."""
-        with self._lock:
-            return dict(self._by_status)
+        return self.counters.by_status
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -341,44 +294,18 @@ class HttpSession:
                 self._log_exchange(request, f"failed: {type(exc).__name__}", started)
                 raise
             try:
-                response = self._follow_redirects(request, response)
+                response = follow_same_origin_redirects(
+                    self._client,
+                    request,
+                    response,
+                    max_redirects=self.config.max_redirects,
+                    redactor=self.redactor,
+                )
                 loaded = read_capped(response, self.config.max_response_bytes, self.redactor)
             finally:
                 response.close()
             self._log_exchange(loaded.request, str(loaded.status_code), started)
             return loaded
-
-    def _follow_redirects(self, original: httpx.Request, response: httpx.Response) -> httpx.Response:
-        """Follow at most ``max_redirects`` redirects, all to the original origin.
-
-        The caller closes the response it passed in; this closes every later hop on error.
-        """
-        hops = 0
-        first = response
-        try:
-            while response.is_redirect and response.next_request is not None:
-                target = response.next_request
-                if origin_of(target.url) != origin_of(original.url):
-                    raise HostNotAllowedError(
-                        self.redactor.url(target.url),
-                        f"redirect from {self.redactor.url(original.url)} to another host is not followed",
-                    )
-                if hops >= self.config.max_redirects:
-                    raise HttpError(
-                        f"more than {self.config.max_redirects} redirects",
-                        method=original.method,
-                        url=str(original.url),
-                        status=response.status_code,
-                        redactor=self.redactor,
-                    )
-                response.close()
-                hops += 1
-                response = self._client.send(target, stream=True)
-        except BaseException:
-            if response is not first:
-                response.close()
-            raise
-        return response
 
     # -- hooks, counters and logs ----------------------------------------------------
 
@@ -386,17 +313,14 @@ class HttpSession:
         """Runs for every request right before the transport: the last gate."""
         self.policy.check(request.url)
         self.limiter.acquire()
-        with self._lock:
-            self._requests_made += 1
+        self.counters.count_request()
 
     def _after_receive(self, response: httpx.Response) -> None:
-        with self._lock:
-            self._by_status[response.status_code] += 1
+        self.counters.count_response(response.status_code)
         self.limiter.observe(response)
 
     def _before_retry_sleep(self, retry_state: RetryCallState) -> None:
-        with self._lock:
-            self._retries += 1
+        self.counters.count_retry()
         outcome = retry_state.outcome
         reason = type(outcome.exception()).__name__ if outcome is not None else "?"
         if outcome is not None and isinstance(outcome.exception(), RetryableOutcome):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import ssl
 from dataclasses import dataclass
 
@@ -12,6 +13,10 @@ import httpx
 from coisync import __version__
 from coisync.errors import ConfigError
 from coisync.http import breaker, retry
+from coisync.http.breaker import CircuitBreaker
+from coisync.http.clock import Clock
+from coisync.http.ratelimit import RateLimiter
+from coisync.http.retry import ResponseClassifier, RetryPolicy
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
@@ -132,3 +137,34 @@ class HttpConfig:
         if self.ca_bundle:
             context.load_verify_locations(cafile=self.ca_bundle)
         return context
+
+    def rate_limiter(self, clock: Clock) -> RateLimiter:
+        """The connection's rate limiter; server-announced pauses over the cap raise."""
+        return RateLimiter(clock=clock, rate=self.rate, burst=self.burst, max_wait=self.retry_after_cap)
+
+    def circuit_breaker(self, clock: Clock) -> CircuitBreaker:
+        """The connection's circuit breaker."""
+        return CircuitBreaker(
+            clock=clock,
+            failure_threshold=self.breaker_threshold,
+            reset_timeout=self.breaker_reset_timeout,
+        )
+
+    def retry_policy(
+        self,
+        clock: Clock,
+        *,
+        rng: random.Random | None = None,
+        classifier: ResponseClassifier | None = None,
+    ) -> RetryPolicy:
+        """The connection's retry policy."""
+        return RetryPolicy(
+            clock=clock,
+            rng=rng,
+            classifier=classifier,
+            max_attempts=self.max_attempts,
+            time_budget=self.time_budget,
+            backoff_base=self.backoff_base,
+            backoff_cap=self.backoff_cap,
+            retry_after_cap=self.retry_after_cap,
+        )
