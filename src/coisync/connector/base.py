@@ -21,9 +21,7 @@ from coisync.connector.config import ConnectionConfig
 from coisync.connector.errors import WritesDisabledError
 from coisync.connector.stream import Stream
 from coisync.connector.writer import WriteOp, Writer, WriteResult, WriteTarget
-from coisync.http.client import HttpSession
-from coisync.http.clock import Clock
-from coisync.http.config import HttpConfig
+from coisync.http import Clock, HttpConfig, HttpSession
 from coisync.mapping.engine import PlatformMapping
 from coisync.mapping.loader import Location, load_mapping
 

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from coisync.connector.credentials import Credentials
 from coisync.errors import ConfigError
-from coisync.http.config import HttpConfig
+from coisync.http import HttpConfig
 from coisync.secrets import INLINE_SECRET_ERROR, inline_secret_error, resolve_secret_refs
 
 if TYPE_CHECKING:

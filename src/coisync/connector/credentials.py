@@ -15,8 +15,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from coisync.http.auth import ApiKeyHeaders, BasicAuth, OAuth2ClientCredentials, SoapBodyCredentials
-from coisync.http.clock import Clock
+from coisync.http import ApiKeyHeaders, BasicAuth, Clock, OAuth2ClientCredentials, SoapBodyCredentials
 from coisync.secrets import Secret
 
 
