@@ -10,8 +10,10 @@ import httpx
 import pytest
 from werkzeug.wrappers import Request, Response
 
+from coisync.http.clock import FakeClock
 from coisync.sandbox.emulator import (
     REDACTED,
+    Clock,
     Emulator,
     EmulatorTransport,
     FixedClock,
@@ -20,10 +22,13 @@ from coisync.sandbox.emulator import (
     Router,
     StateStore,
     derived_secret,
+    empty_response,
+    iso_utc,
     json_response,
     parse_rule,
     read_json,
     serve,
+    xml_response,
 )
 
 
@@ -33,7 +38,7 @@ class ToyEmulator(Emulator):
     name = "toy"
     login_paths = frozenset({"/login"})
 
-    def __init__(self, state_dir: Path, clock: FixedClock, seed: int = 7) -> None:
+    def __init__(self, state_dir: Path, clock: Clock, seed: int = 7) -> None:
         self.ids = IdSequences(seed, {"item": 2**32 + 1})
         super().__init__(state_dir, clock, seed)
 
@@ -220,3 +225,25 @@ def test_emulator_transport_turns_a_drop_into_a_protocol_error(toy: ToyEmulator)
     entries: list[dict[str, Any]] = toy.request_log.entries()
     assert entries[-1]["status"] == 0
     assert entries[-1]["fault"] == "drop"
+
+
+def test_response_helpers_set_type_status_and_headers() -> None:
+    xml = xml_response("<ok/>", 201, {"X-Extra": "1"})
+    empty = empty_response(headers={"X-Extra": "2"})
+    assert (xml.status_code, xml.mimetype, xml.get_data(), xml.headers["X-Extra"]) == (
+        201,
+        "text/xml",
+        b"<ok/>",
+        "1",
+    )
+    assert (empty.status_code, empty.get_data(), empty.headers["X-Extra"]) == (204, b"", "2")
+
+
+def test_the_http_seams_fake_clock_drives_an_emulator(tmp_path: Path) -> None:
+    fake = FakeClock()
+    toy = ToyEmulator(tmp_path, fake)
+    toy.faults.add([parse_rule({"kind": "slow", "delay": 12, "count": 1})])
+    with client_for(toy) as client:
+        created = client.post("/items", json={"name": "late"})
+    assert fake.sleeps == [12.0]
+    assert created.json()["created_at"] == iso_utc(fake.now())

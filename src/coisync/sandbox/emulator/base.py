@@ -209,7 +209,7 @@ class Emulator:
         if response.status_code >= 400:
             return None
         fired: FaultRule | None = None
-        if response.mimetype == "application/json":
+        if response.mimetype == "application/json" and self.faults.armed("malformed"):
             body = json.loads(response.get_data() or b"null")
             items = _list_in(body)
             if items:

@@ -131,6 +131,11 @@ class FaultInjector:
         with self._lock:
             return [rule.to_json() for rule in self._rules]
 
+    def armed(self, kind: str) -> bool:
+        """Whether a rule of ``kind`` could still fire (lets callers skip costly preparation)."""
+        with self._lock:
+            return any(rule.kind == kind and rule.remaining != 0 for rule in self._rules)
+
     def pick(self, kinds: frozenset[str], path: str, method: str, *, login: bool = False) -> FaultRule | None:
         """Decide whether a fault of one of ``kinds`` hits this request; the first firing rule wins.
 
