@@ -290,20 +290,20 @@ class HttpSession:
             started = time.perf_counter()
             try:
                 response = self._client.send(request, stream=True)
+                try:
+                    response = follow_same_origin_redirects(
+                        self._client,
+                        request,
+                        response,
+                        max_redirects=self.config.max_redirects,
+                        redactor=self.redactor,
+                    )
+                    loaded = read_capped(response, self.config.max_response_bytes, self.redactor)
+                finally:
+                    response.close()
             except httpx.TransportError as exc:
                 self._log_exchange(request, f"failed: {type(exc).__name__}", started)
                 raise
-            try:
-                response = follow_same_origin_redirects(
-                    self._client,
-                    request,
-                    response,
-                    max_redirects=self.config.max_redirects,
-                    redactor=self.redactor,
-                )
-                loaded = read_capped(response, self.config.max_response_bytes, self.redactor)
-            finally:
-                response.close()
             self._log_exchange(loaded.request, str(loaded.status_code), started)
             return loaded
 
@@ -321,12 +321,8 @@ class HttpSession:
 
     def _before_retry_sleep(self, retry_state: RetryCallState) -> None:
         self.counters.count_retry()
-        outcome = retry_state.outcome
-        reason = type(outcome.exception()).__name__ if outcome is not None else "?"
-        if outcome is not None and isinstance(outcome.exception(), RetryableOutcome):
-            failed = outcome.exception()
-            assert isinstance(failed, RetryableOutcome)
-            reason = str(failed.error)
+        failed = retry_state.outcome.exception() if retry_state.outcome is not None else None
+        reason = str(failed.error) if isinstance(failed, RetryableOutcome) else type(failed).__name__
         logger.debug(
             "%s",
             self.redactor.scrub(

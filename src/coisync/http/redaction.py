@@ -14,6 +14,7 @@ Every error message, log line and ``repr`` in :mod:`coisync.http` goes through i
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -77,6 +78,19 @@ def _reveal(value: str | SecretStr) -> str:
     return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
+@functools.lru_cache(maxsize=1024)
+def _encoded_forms(secret: str) -> frozenset[str]:
+    """``secret`` as it may appear in text: raw, percent-encoded, and as httpx encodes it
+    in a URL path and in a query value (each keeps a different set of characters)."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret, safe="")}
+    try:
+        forms.add(httpx.URL("https://h/").copy_with(path="/" + secret).raw_path.decode()[1:])
+        forms.add(httpx.URL("https://h/", params={"q": secret}).query.decode()[2:])
+    except (httpx.InvalidURL, UnicodeError):  # pragma: no cover - unusual characters
+        pass
+    return frozenset(form for form in forms if len(form) >= MIN_SECRET_LENGTH)
+
+
 class Redactor:
     """Scrubs the secrets of one connection from strings, URLs, headers and bodies.
 
@@ -128,7 +142,9 @@ class Redactor:
         if not text:
             return text
         for secret in self._search_terms():
-            text = text.replace(secret, PLACEHOLDER)
+            # Repeat: removing one occurrence can join its neighbours into another one.
+            while secret in text:
+                text = text.replace(secret, PLACEHOLDER)
         text = _AUTH_SCHEME.sub(lambda m: f"{m.group('scheme')} {PLACEHOLDER}", text)
         text = _HEADER_LINE.sub(self._hide_match, text)
         text = _JSON_PAIR.sub(self._hide_match, text)
@@ -136,17 +152,21 @@ class Redactor:
         return _QUERY_PAIR.sub(self._hide_match, text)
 
     def url(self, url: httpx.URL | str) -> str:
-        """Return ``url`` without user info and with sensitive query values hidden."""
+        """Return ``url`` for display: no user info or fragment, secrets hidden.
+
+        Path and query values are decoded before they are scrubbed, so a secret is found
+        however it was percent-encoded; the result is for reading, not for sending.
+        """
         parsed = httpx.URL(str(url)) if not isinstance(url, httpx.URL) else url
-        if parsed.userinfo:
-            parsed = parsed.copy_with(username=None, password=None)
+        port = f":{parsed.port}" if parsed.port else ""
+        text = f"{parsed.scheme}://{parsed.host}{port}{self.scrub(parsed.path)}"
         if parsed.query:
             pairs = [
-                (key, PLACEHOLDER if self.is_sensitive_name(key) else value)
+                f"{self.scrub(key)}={PLACEHOLDER if self.is_sensitive_name(key) else value}"
                 for key, value in parsed.params.multi_items()
             ]
-            parsed = parsed.copy_with(params=pairs)
-        return self.scrub(str(parsed)).replace(quote(PLACEHOLDER, safe=""), PLACEHOLDER)
+            text += "?" + "&".join(pairs)
+        return self.scrub(text)
 
     def headers(self, headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:
         """Return a copy of ``headers`` with sensitive header values hidden."""
@@ -170,9 +190,8 @@ class Redactor:
             values.update(value for value in source.secret_values() if value)
         terms: set[str] = set()
         for value in values:
-            if len(value) < MIN_SECRET_LENGTH:
-                continue
-            terms.update({value, quote(value, safe=""), quote_plus(value, safe="")})
+            if len(value) >= MIN_SECRET_LENGTH:
+                terms.update(_encoded_forms(value))
         # Longest first, so a secret containing another is replaced whole.
         return sorted(terms, key=len, reverse=True)
 
