@@ -168,6 +168,7 @@ def test_request_log_redacts_secrets(toy: ToyEmulator) -> None:
     assert first["query"] == f"access_token={REDACTED}&page=2"
     assert first["status"] == 201
     assert first["time"] == "2026-01-01T00:00:00Z"
+    assert first["unix"] == FixedClock().now()
     assert first["body"] == {"name": "n", "password": REDACTED, "nested": {"client_secret": REDACTED}}
     assert second["body"] == {"username": "u", "password": REDACTED}
 

@@ -164,11 +164,13 @@ class Emulator:
         try:
             response, fault = self._respond(request)
         except _Drop as drop:
-            self.request_log.record(request, 0, self.now_iso(), drop.kind)
+            self.request_log.record(request, 0, self.clock.now(), drop.kind)
             raise ConnectionDropped(
                 f"emulator fault {drop.kind}: connection closed without a response"
             ) from None
-        self.request_log.record(request, response.status_code, self.now_iso(), fault.kind if fault else None)
+        self.request_log.record(
+            request, response.status_code, self.clock.now(), fault.kind if fault else None
+        )
         return response(environ, start_response)
 
     __call__ = wsgi_app

@@ -1,6 +1,6 @@
 """The emulator's request log, with secrets redacted at the one place entries are made.
 
-An entry keeps method, path, query, status, time and (for writes) the body; ``Authorization``
+An entry keeps method, path, query, status, time (ISO 8601 and exact Unix seconds) and (for writes) the body; ``Authorization``
 headers are never read into it, and any query parameter or body key that names a secret
 (password, secret, token, key, authorization, cookie, ...) is replaced by ``"[REDACTED]"``.
 """
@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from werkzeug.wrappers import Request
+
+from coisync.sandbox.emulator.clock import iso_utc
 
 REDACTED = "[REDACTED]"
 _SECRET_KEY = re.compile(
@@ -72,13 +74,14 @@ class RequestLog:
         self._entries: deque[dict[str, Any]] = deque(maxlen=limit)
         self._seq = 0
 
-    def record(self, request: Request, status: int, at: str, fault: str | None = None) -> dict[str, Any]:
+    def record(self, request: Request, status: int, now: float, fault: str | None = None) -> dict[str, Any]:
         """Append an entry for ``request``; ``status`` 0 means no response was sent.
 
         Args:
             request: The request (its Authorization header is never read).
             status: The status sent, or 0 when the connection was dropped.
-            at: The emulator-clock time, ISO 8601.
+            now: The emulator-clock time in Unix seconds (kept exact as ``unix`` and as
+                ISO 8601 ``time``).
             fault: The injected fault kind, if any.
 
         Returns:
@@ -93,7 +96,8 @@ class RequestLog:
             self._seq += 1
             entry: dict[str, Any] = {
                 "seq": self._seq,
-                "time": at,
+                "time": iso_utc(now),
+                "unix": now,
                 "method": request.method,
                 "path": request.path,
                 "query": redact_query(request.query_string.decode("latin-1")),
