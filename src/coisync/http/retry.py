@@ -1,16 +1,17 @@
 """The retry policy: one tenacity ``Retrying`` built from named parts (reliability.md §3).
 
-=========================================  ==============  =======================  ===========
-Outcome                                    GET/HEAD/PUT/   POST/PATCH with an       POST/PATCH
-                                           DELETE          idempotency key          without key
-=========================================  ==============  =======================  ===========
-ConnectError / ConnectTimeout / PoolTimeout  retry           retry                    retry
-ReadTimeout / RemoteProtocolError / reset    retry           retry, same key          ambiguous
-429                                          wait max(server wait, backoff); over the cap: raise
-500/502/503/504                              retry           retry, same key          ambiguous
-other 4xx and 5xx                            raise           raise                    raise
-=========================================  ==============  =======================  ===========
+=============================================  ===========  ===============  ===========
+Outcome                                        GET, HEAD,   POST/PATCH with  POST/PATCH
+                                               PUT, DELETE  idempotency key  without key
+=============================================  ===========  ===============  ===========
+ConnectError, ConnectTimeout, PoolTimeout      retry        retry            retry
+ReadTimeout, RemoteProtocolError, reset, ...   retry        retry, same key  ambiguous
+429                                            wait         wait             wait
+500, 502, 503, 504                             retry        retry, same key  ambiguous
+other 4xx (400, 401, 403, 404, 409, 412, 422)  raise        raise            raise
+=============================================  ===========  ===============  ===========
 
+"wait" sleeps ``max(server wait, backoff)`` and retries; a server wait over the cap raises.
 "ambiguous" raises :class:`~coisync.http.errors.AmbiguousWriteError` at once, with no
 retry: the write may have been applied, so the caller reads back first. A 401 is retried
 once inside the auth object (token refresh), never here.
