@@ -34,6 +34,11 @@ def test_normalize_name(raw: str, expected: str) -> None:
         ("Smith and Sons Incorporated", "Smith & Sons, Inc."),
         ("Riverside Plaza Owner LLC", "Riversde Plaza Owner LLC"),
         ("Harbor Point Management Inc.", "Harbor Point Management, Incorporated"),
+        ("Acme Properties LLC", "Acme Properties Limited Liability Company"),
+        ("Acme Properties LLC", "Acme Properties LLC c/o Harbor Point Management Inc."),
+        ("Acme Properties LLC", "Acme Properties LLC, its members, managers, affiliates and subsidiaries"),
+        ("Acme Properties LLC", "Acme Properties LLC ISAOA/ATIMA"),
+        ("Acme Properties LLC", "Acme Properties LLC, Attn: Risk Management"),
     ],
 )
 def test_same_entity_matches(required: str, found: str) -> None:
@@ -56,6 +61,13 @@ def test_same_entity_matches(required: str, found: str) -> None:
 )
 def test_different_legal_name_does_not_match(required: str, found: str) -> None:
     assert not name_match(required, found).matched
+
+
+def test_legal_core_keeps_a_name_that_is_only_a_tail() -> None:
+    from coisync.compliance.normalize import legal_core
+
+    assert legal_core("c/o Harbor Point") == "c/o Harbor Point"
+    assert legal_core("Acme Co, and its affiliated companies") == "Acme Co"
 
 
 def test_match_reports_normalised_forms_and_score() -> None:

@@ -24,6 +24,7 @@ from coisync.model import (
     Certificate,
     CoverageRequirement,
     Evaluation,
+    Finding,
     Outcome,
     PropertyEvidence,
     RequirementSet,
@@ -82,6 +83,7 @@ def test_evaluation_never_raises_and_is_consistent(
     assert set(evaluation.findings) <= set(evaluation.results)
     assert {f.code for f in evaluation.results} <= KNOWN_CODES
     for finding in evaluation.results:
+        assert Finding.model_validate_json(finding.model_dump_json()) == finding, "findings are valid models"
         assert (finding.outcome is Outcome.WAIVED) == (finding.waiver_id is not None)
         if finding.outcome is Outcome.WAIVED:
             assert finding.code not in UNWAIVABLE_CODES

@@ -82,3 +82,28 @@ def test_full_description() -> None:
 def test_none_is_empty() -> None:
     wording = read_wording(None)
     assert not wording.additional_insured and wording.notice_days is None and not wording.forms
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        ("Waiver of subrogation is not provided.", "waiver_of_subrogation"),
+        ("Primary and non-contributory endorsement is not available.", "primary_noncontributory"),
+        ("The landlord is not an additional insured.", "additional_insured"),
+        ("Waiver of subrogation excluded.", "waiver_of_subrogation"),
+    ],
+)
+def test_negated_wording_is_not_evidence(text: str, attribute: str) -> None:
+    assert not getattr(read_wording(text), attribute)
+
+
+def test_negation_in_another_sentence_does_not_cancel() -> None:
+    wording = read_wording("Waiver of subrogation applies. Flood is not covered.")
+    assert wording.waiver_of_subrogation
+
+
+def test_certificate_holder_named_additional_insured() -> None:
+    assert read_wording(
+        "The certificate holder is included as additional insured."
+    ).holder_is_additional_insured
+    assert not read_wording("Certificate holder notified of cancellation.").holder_is_additional_insured

@@ -28,22 +28,33 @@ from coisync.model.vocabulary import STACKING_COVERAGE_TYPES, CoverageType
 PROPERTY = CoverageType.PROPERTY.value
 
 
-@dataclass(frozen=True, slots=True)
 class LineRef:
-    """One coverage line and the document it came from."""
+    """One coverage line and the document it came from (built once per evaluation)."""
 
-    line: CoverageLine
-    index: int
-    certificate: Certificate | None = None
-    evidence: PropertyEvidence | None = None
+    __slots__ = ("certificate", "description", "document_id", "evidence", "index", "line")
 
-    @property
-    def document_id(self) -> str:
-        """Id of the certificate or ACORD 28 evidence holding the line."""
-        if self.certificate is not None:
-            return self.certificate.id
-        assert self.evidence is not None
-        return self.evidence.id
+    def __init__(
+        self,
+        line: CoverageLine,
+        index: int,
+        certificate: Certificate | None = None,
+        evidence: PropertyEvidence | None = None,
+    ) -> None:
+        """Wrap a line of a certificate, or the line an ACORD 28 stands for."""
+        if (certificate is None) == (evidence is None):
+            raise ValueError("a line comes from exactly one certificate or one ACORD 28")
+        self.line = line
+        self.index = index
+        self.certificate = certificate
+        self.evidence = evidence
+        self.document_id: str = certificate.id if certificate is not None else evidence.id  # type: ignore[union-attr]
+        kind = "certificate" if certificate is not None else "ACORD 28"
+        policy = f" policy {line.policy_number}" if line.policy_number else ""
+        self.description: str = f"{kind} {self.document_id}, {line.coverage_type}{policy}"
+        """Which evidence: e.g. ``certificate C-1, general_liability policy GL-100``."""
+
+    def __repr__(self) -> str:
+        return f"LineRef({self.description!r})"
 
     @property
     def continuous(self) -> bool:
@@ -70,9 +81,7 @@ class LineRef:
 
     def describe(self) -> str:
         """Which evidence: e.g. ``certificate C-1, general_liability policy GL-100``."""
-        kind = "certificate" if self.certificate is not None else "ACORD 28"
-        policy = f" policy {self.line.policy_number}" if self.line.policy_number else ""
-        return f"{kind} {self.document_id}, {self.line.coverage_type}{policy}"
+        return self.description
 
     def in_force_on(self, day: date) -> bool:
         """True when the line is in force on ``day``."""
@@ -120,6 +129,8 @@ class EvaluationContext:
     ratings: RatingsTable | None = None
     windows: Sequence[int] = (30, 60, 90)
     _best: dict[str, LineRef | None] = field(default_factory=dict, repr=False)
+    _candidates: dict[str, list[LineRef]] = field(default_factory=dict, repr=False)
+    _in_force: dict[str, list[LineRef]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def lines(self) -> tuple[LineRef, ...]:
@@ -144,12 +155,22 @@ class EvaluationContext:
 
     def candidates(self, coverage_type: str) -> list[LineRef]:
         """Every line, in force or not, that could satisfy a requirement of this type."""
-        types = accepted_types(coverage_type)
-        return [ref for ref in self.lines if ref.line.coverage_type in types]
+        found = self._candidates.get(coverage_type)
+        if found is None:
+            types = accepted_types(coverage_type)
+            found = self._candidates[coverage_type] = [
+                ref for ref in self.lines if ref.line.coverage_type in types
+            ]
+        return found
 
     def in_force(self, coverage_type: str) -> list[LineRef]:
         """Lines of this type in force on the day judged."""
-        return [ref for ref in self.candidates(coverage_type) if ref.in_force_on(self.as_of)]
+        found = self._in_force.get(coverage_type)
+        if found is None:
+            found = self._in_force[coverage_type] = [
+                ref for ref in self.candidates(coverage_type) if ref.in_force_on(self.as_of)
+            ]
+        return found
 
     def best_line(self, requirement: CoverageRequirement) -> LineRef | None:
         """The best line in force for a requirement, or None.
@@ -163,14 +184,18 @@ class EvaluationContext:
             self._best[key] = max(in_force, key=lambda ref: _rank(ref, requirement)) if in_force else None
         return self._best[key]
 
-    def best_lines(self) -> list[tuple[CoverageRequirement, LineRef]]:
-        """Each required coverage with its best in-force line (coverages with none are left out)."""
+    @cached_property
+    def _best_pairs(self) -> tuple[tuple[CoverageRequirement, LineRef], ...]:
         pairs: list[tuple[CoverageRequirement, LineRef]] = []
         for requirement in self.requirements.coverages:
             ref = self.best_line(requirement)
             if ref is not None:
                 pairs.append((requirement, ref))
-        return pairs
+        return tuple(pairs)
+
+    def best_lines(self) -> list[tuple[CoverageRequirement, LineRef]]:
+        """Each required coverage with its best in-force line (coverages with none are left out)."""
+        return list(self._best_pairs)
 
     def evidence_lines(self) -> list[LineRef]:
         """Every ACORD 28 seen as a property line, in force or not."""
@@ -209,7 +234,9 @@ class EvaluationContext:
 _NO_LIMITS = CoverageRequirement(coverage_type=PROPERTY)
 
 
-def _rank(ref: LineRef, requirement: CoverageRequirement) -> tuple[int, int, int, date, int]:
+def _rank(ref: LineRef, requirement: CoverageRequirement) -> tuple[int, int, int, date, date, str, int]:
+    """Best first when maximised: limits met, limits shown, known and later expiration, then the
+    later-issued document (a reissued certificate supersedes the earlier one), then document id."""
     met = 0
     shown = 0
     for key, minimum in requirement.limits.items():
@@ -219,9 +246,11 @@ def _rank(ref: LineRef, requirement: CoverageRequirement) -> tuple[int, int, int
         shown += 1
         if value.currency == minimum.currency and value.amount >= minimum.amount:
             met += 1
+    document = ref.certificate if ref.certificate is not None else ref.evidence
+    issued = (document.issue_date if document is not None else None) or date.min
     if ref.continuous:
-        return (met, shown, 1, date.max, -ref.index)
+        return (met, shown, 1, date.max, issued, ref.document_id, -ref.index)
     expiration = ref.line.expiration_date
     if expiration is None:
-        return (met, shown, 0, date.min, -ref.index)
-    return (met, shown, 1, expiration, -ref.index)
+        return (met, shown, 0, date.min, issued, ref.document_id, -ref.index)
+    return (met, shown, 1, expiration, issued, ref.document_id, -ref.index)

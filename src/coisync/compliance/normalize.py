@@ -1,8 +1,10 @@
 """Legal-name normalisation and matching, shared by compliance, intake and reconciliation.
 
 :func:`normalize_name` removes the differences that do not change who an entity is (case, spaces,
-punctuation, ``L.L.C.``/``LLC``, ``&``/``and``, ``Incorporated``/``Inc``, ``Company``/``Co``,
-``Corporation``/``Corp``, a leading ``The``). :func:`name_match` then compares with rapidfuzz and
+punctuation, ``L.L.C.``/``LLC``/``Limited Liability Company``, ``&``/``and``,
+``Incorporated``/``Inc``, ``Company``/``Co``, ``Corporation``/``Corp``, a leading ``The``) and the
+addressing or extension wording brokers append (``c/o ...``, ``Attn ...``, ``, its members,
+managers, affiliates and subsidiaries``, ``ISAOA/ATIMA``). :func:`name_match` then compares with rapidfuzz and
 reports the score; two names match when the score is at least :data:`MATCH_THRESHOLD` **and**
 every distinctive word on one side has a close counterpart on the other, so "Acme Holdings LLC"
 never matches "Acme Properties LLC" and "Riverside Owner II LLC" never matches "Riverside Owner
@@ -42,6 +44,39 @@ _SINGLE_LETTER_RUN = re.compile(r"\b(?:[a-z] ){1,4}[a-z]\b")
 _NUMBERISH = re.compile(r"^(?:\d+|[ivx]+|\d+(?:st|nd|rd|th))$")
 
 
+# Where the legal name ends and addressing or extension wording begins: "c/o ...", "Attn ...",
+# ", its members, managers, affiliates and subsidiaries", "ISAOA/ATIMA" and the like.
+_TAIL = re.compile(
+    r"\s*,?\s*(?:\bc/o\b|\bc\.o\.|\bcare\s+of\b|\battn\b:?|\battention\b:?"
+    r"|\b(?:and\s+)?its\s+(?:members|managers|affiliates|subsidiaries|officers|directors|partners|"
+    r"employees|agents|successors|parent)\b"
+    r"|\b(?:and|&)\s+(?:all\s+)?(?:its|their)\s+(?:affiliated|related|subsidiary)\b"
+    r"|\bas\s+(?:their|its)\s+interests?\s+may\s+appear\b|\bisaoa\b|\batima\b)",
+    re.IGNORECASE,
+)
+_SPELLED_SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\blimited\s+liability\s+company\b"), "llc"),
+    (re.compile(r"\blimited\s+liability\s+partnership\b"), "llp"),
+    (re.compile(r"\blimited\s+partnership\b"), "lp"),
+    (re.compile(r"\bprofessional\s+corporation\b"), "pc"),
+)
+
+
+def legal_core(name: str) -> str:
+    """The legal name without addressing or extension wording after it.
+
+    Examples:
+        >>> legal_core("Acme Properties LLC c/o Harbor Point Management Inc.")
+        'Acme Properties LLC'
+        >>> legal_core("Acme Properties LLC, its members, managers, affiliates and subsidiaries")
+        'Acme Properties LLC'
+    """
+    match = _TAIL.search(name)
+    if match is None or match.start() == 0:
+        return name
+    return name[: match.start()].rstrip(" ,;")
+
+
 def _join_letters(match: re.Match[str]) -> str:
     return match.group(0).replace(" ", "")
 
@@ -62,13 +97,15 @@ def normalize_name(name: str) -> str:
     Returns:
         Lower-case words separated by single spaces; empty for a blank name.
     """
-    text = name.casefold().strip()
+    text = legal_core(name).casefold().strip()
     for long_form in ("l.l.c.", "l.l.c", "l.l.p.", "l.p.", "p.c."):
         text = text.replace(long_form, f" {_EQUIVALENTS[long_form]} ")
     text = _DROPPED_MARKS.sub("", text)
     text = text.replace("&", " & ").replace("+", " + ")
     text = _SEPARATORS.sub(" ", text).strip()
     text = _SINGLE_LETTER_RUN.sub(_join_letters, text)
+    for pattern, short in _SPELLED_SUFFIXES:
+        text = pattern.sub(short, text)
     words = [_EQUIVALENTS.get(word, word) for word in text.split()]
     if len(words) > 1 and words[0] == "the":
         words = words[1:]

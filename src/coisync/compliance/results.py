@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from coisync.compliance.codes import SEVERITY, FindingCode
 from coisync.compliance.context import LineRef
 from coisync.model import Clause, Finding, Money, Outcome, Severity
@@ -45,24 +48,53 @@ def result(
     if ref is not None:
         coverage_type = coverage_type or ref.line.coverage_type
         certificate_id = certificate_id or ref.document_id
-        evidence = evidence or ref.describe()
-    return Finding(
-        code=code.value,
-        outcome=outcome,
-        severity=severity,
-        coverage_type=coverage_type,
-        limit_key=limit_key,
-        required=required,
-        found=found,
-        evidence=evidence,
-        clause=clause,
-        message=message,
-        certificate_id=certificate_id,
-        policy_number=ref.line.policy_number if ref is not None else None,
-        score=score,
+        evidence = evidence or ref.description
+    return trusted_finding(
+        {
+            "code": code.value,
+            "outcome": outcome,
+            "severity": severity,
+            "coverage_type": coverage_type,
+            "limit_key": limit_key,
+            "required": required,
+            "found": found,
+            "evidence": evidence,
+            "clause": clause,
+            "message": message,
+            "certificate_id": certificate_id,
+            "policy_number": ref.line.policy_number if ref is not None else None,
+            "waiver_id": None,
+            "score": score,
+        }
     )
+
+
+_FINDING_FIELDS: frozenset[str] = frozenset(Finding.model_fields)
+
+
+def trusted_finding(values: dict[str, Any]) -> Finding:
+    """A Finding from values the engine built itself, without running validation again.
+
+    An evaluation makes tens of findings and validation was most of their cost (see
+    bench/bench_evaluate.py). The values must be exactly the model's fields with values of the
+    right types; tests check that every finding the rules make survives a validating round trip.
+    This sets what :meth:`pydantic.BaseModel.model_construct` sets, without its per-field loop.
+    """
+    assert values.keys() == _FINDING_FIELDS, sorted(values.keys() ^ _FINDING_FIELDS)
+    finding = Finding.__new__(Finding)
+    object.__setattr__(finding, "__dict__", values)
+    object.__setattr__(finding, "__pydantic_fields_set__", set(values))
+    object.__setattr__(finding, "__pydantic_extra__", None)
+    object.__setattr__(finding, "__pydantic_private__", None)
+    return finding
 
 
 def money(value: Money | None) -> str:
     """Money as text, or "not shown"."""
-    return str(value) if value is not None else "not shown"
+    return money_text(value) if value is not None else "not shown"
+
+
+@lru_cache(maxsize=4096)
+def money_text(value: Money) -> str:
+    """``$1,000,000``: Money as printed, cached (the same few amounts recur across a portfolio)."""
+    return str(value)

@@ -45,6 +45,14 @@ DAYS = re.compile(
     rf"|(?P<num>\d{{1,3}})|(?P<alone>{_WORD_ALTERNATION}))[\s-]*(?:calendar\s+)?days?\b",
     re.IGNORECASE,
 )
+NEGATION = re.compile(
+    r"\b(?:is|are|does|do|will|shall|has|have|was)\s+not\b|\bnot\s+(?:provided|available|included|"
+    r"applicable|apply|afforded|granted|evidenced|shown)\b|\bno\s+(?:waiver|primary|additional)\b"
+    r"|\bexclud(?:ed|es|ing)\b|\bwithout\b|\bn/a\b|\bdoes\s+not\s+apply\b|\bisn't\b|\baren't\b",
+    re.IGNORECASE,
+)
+"""Wording that turns a phrase in the same sentence into its opposite."""
+HOLDER_AS_AI = re.compile(r"\bcertificate\s+holder\b", re.IGNORECASE)
 NOTICE_CONTEXT = re.compile(r"notice|cancel", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.;\n]+")
 
@@ -100,6 +108,7 @@ class Wording:
     primary_noncontributory: bool = False
     notice_days: int | None = None
     forms: frozenset[str] = frozenset()
+    holder_is_additional_insured: bool = False
 
 
 EMPTY_WORDING = Wording()
@@ -121,6 +130,10 @@ def _notice_days(text: str) -> int | None:
 def read_wording(text: str | None) -> Wording:
     """Detect endorsement wording and form numbers in a description of operations.
 
+    A phrase negated in its own sentence ("waiver of subrogation is not provided", "primary and
+    non-contributory endorsement is not available") is not evidence. "The certificate holder is
+    included as additional insured" sets ``holder_is_additional_insured``.
+
     Notice days: "30 days notice of cancellation", "thirty (30) days", "60-day notice"; a number
     counts when its sentence mentions notice or cancellation, or when it is written "word (N)".
     When several appear (e.g. "30 days ... 10 days for non-payment"), the largest is the notice
@@ -137,12 +150,20 @@ def read_wording(text: str | None) -> Wording:
     forms = frozenset(
         key for key in (form_key(match.group(0)) for match in FORM_NUMBER.finditer(text)) if key is not None
     )
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    ai_sentences = _affirmed(ADDITIONAL_INSURED, sentences)
     return Wording(
-        additional_insured=bool(ADDITIONAL_INSURED.search(text)),
+        additional_insured=bool(ai_sentences),
         completed_operations=bool(COMPLETED_OPERATIONS.search(text)),
         ongoing_operations=bool(ONGOING_OPERATIONS.search(text)),
-        waiver_of_subrogation=bool(WAIVER_OF_SUBROGATION.search(text)),
-        primary_noncontributory=bool(PRIMARY_NONCONTRIBUTORY.search(text)),
+        waiver_of_subrogation=bool(_affirmed(WAIVER_OF_SUBROGATION, sentences)),
+        primary_noncontributory=bool(_affirmed(PRIMARY_NONCONTRIBUTORY, sentences)),
         notice_days=_notice_days(text),
         forms=forms,
+        holder_is_additional_insured=any(HOLDER_AS_AI.search(sentence) for sentence in ai_sentences),
     )
+
+
+def _affirmed(pattern: re.Pattern[str], sentences: list[str]) -> list[str]:
+    """Sentences where the phrase appears and is not negated ("is not provided", "excluded")."""
+    return [s for s in sentences if pattern.search(s) and not NEGATION.search(s)]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import EvaluationContext, LineRef
-from coisync.compliance.results import money, result
+from coisync.compliance.results import money_text, result
 from coisync.model import CoverageRequirement, Finding, Money, Outcome, coverage_title
 from coisync.model.vocabulary import STACKING_COVERAGE_TYPES, CoverageType, limit_title
 
@@ -75,6 +75,7 @@ class CoverageLimitsRule:
     ) -> Finding:
         label = limit_title(key)
         value = ref.line.limits.get(key)
+        minimum_text = money_text(minimum)
 
         def make(
             code: FindingCode, outcome: Outcome, message: str, found: str, evidence: str | None = None
@@ -86,7 +87,7 @@ class CoverageLimitsRule:
                 ref=ref,
                 coverage_type=requirement.coverage_type,
                 limit_key=key,
-                required=f"at least {minimum}",
+                required=f"at least {minimum_text}",
                 found=found,
                 evidence=evidence,
                 clause=requirement.clause_for(f"limits.{key}"),
@@ -97,7 +98,7 @@ class CoverageLimitsRule:
                 FindingCode.LIMIT_NOT_SHOWN,
                 Outcome.UNVERIFIED,
                 f"{title}: the certificate does not show the {label} limit; request a certificate "
-                f"that shows at least {minimum}.",
+                f"that shows at least {minimum_text}.",
                 "not shown",
             )
         if value.currency != minimum.currency:
@@ -106,14 +107,15 @@ class CoverageLimitsRule:
                 Outcome.UNVERIFIED,
                 f"{title}: the {label} limit is in {value.currency}, the requirement in "
                 f"{minimum.currency}; confirm the equivalent amount.",
-                str(value),
+                money_text(value),
             )
+        value_text = money_text(value)
         if value.amount >= minimum.amount:
             return make(
                 FindingCode.LIMIT_INSUFFICIENT,
                 Outcome.PASS,
-                f"{title}: {label} {value} meets the minimum {minimum}.",
-                str(value),
+                f"{title}: {label} {value_text} meets the minimum {minimum_text}.",
+                value_text,
             )
         fill = (
             _umbrella_fill(context, requirement, key, minimum.currency)
@@ -125,9 +127,9 @@ class CoverageLimitsRule:
             return make(
                 FindingCode.LIMIT_INSUFFICIENT,
                 Outcome.PASS,
-                f"{title}: {label} {value} plus {amount} from the umbrella/excess line meets the "
-                f"minimum {minimum}.",
-                f"{value} + {amount} umbrella",
+                f"{title}: {label} {value_text} plus {amount} from the umbrella/excess line meets the "
+                f"minimum {minimum_text}.",
+                f"{value_text} + {amount} umbrella",
                 f"{ref.describe()}; filled by {umbrella.describe()}",
             )
         shortfall = Money(amount=minimum.amount - value.amount, currency=minimum.currency)
@@ -138,7 +140,7 @@ class CoverageLimitsRule:
         return make(
             FindingCode.LIMIT_INSUFFICIENT,
             Outcome.FAIL,
-            f"{title}: {label} {value}{with_umbrella} is {shortfall} short of {minimum}; request a "
+            f"{title}: {label} {value_text}{with_umbrella} is {shortfall} short of {minimum_text}; request a "
             f"higher limit{hint}.",
-            f"{money(value)}{with_umbrella}",
+            f"{value_text}{with_umbrella}",
         )

@@ -141,6 +141,21 @@ class NamesRule:
                 found="named, completed operations not shown",
                 evidence=f"certificate {certificate.id} description of operations",
             )
+        holder = certificate.holder
+        if (
+            wording.holder_is_additional_insured
+            and holder is not None
+            and name_match(name, holder.name).matched
+        ):
+            completed_ok = wording.completed_operations or bool(forms & AI_COMPLETED_FORMS)
+            if completed_ok or not requirement.completed_operations:
+                return make(
+                    FindingCode.ADDITIONAL_INSURED_MISSING,
+                    Outcome.PASS,
+                    f"{name} is additional insured as the certificate holder ({wanted}).",
+                    found=f"certificate holder {holder.name} named additional insured in the description",
+                    evidence=f"certificate {certificate.id} description of operations and holder",
+                )
         if listed:
             entry = listed[0]
             return make(
