@@ -13,6 +13,7 @@ BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("coisync.cli.audit", "audit_group"),
     ("coisync.cli.check", "check_command"),
     ("coisync.cli.requirements", "requirements_group"),
+    ("coisync.cli.report", "report_command"),
     ("coisync.cli.mappings", "mappings_group"),
     ("coisync.cli.plugins", "plugins_command"),
 )

@@ -1,0 +1,179 @@
+// coisync report: the party table. Reads the embedded JSON once and renders only the visible
+// page. Every value reaches the page through textContent, never innerHTML.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("report-data").textContent);
+  var S = data.strings, P = data.parties, props = data.properties, statuses = data.statuses,
+      kinds = data.kinds, labels = data.labels;
+  var F = {};
+  data.fields.finding.forEach(function (name, i) { F[name] = i; });
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { text: "", status: -1, kind: -1, property: -1, sort: "status", dir: 1, page: 0, size: 50, selected: -1 };
+  var view = [];
+  var lowered = null;
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  }
+  function str(i) { return i < 0 ? "" : S[i]; }
+  function propLabel(p) { var ids = P[p][4]; return ids.length ? props[ids[0]][1] : ""; }
+  function option(select, value, text) { var o = el("option", text); o.value = String(value); select.appendChild(o); }
+
+  function searchKeys() {
+    if (lowered === null) {
+      lowered = new Array(P.length);
+      for (var i = 0; i < P.length; i++) lowered[i] = (P[i][1] + "\u0000" + P[i][0]).toLowerCase();
+    }
+    return lowered;
+  }
+
+  var compare = {
+    name: function (a, b) { var x = P[a][1].toLowerCase(), y = P[b][1].toLowerCase(); return x < y ? -1 : x > y ? 1 : 0; },
+    id: function (a, b) { return P[a][0] < P[b][0] ? -1 : P[a][0] > P[b][0] ? 1 : 0; },
+    kind: function (a, b) { return P[a][2] - P[b][2]; },
+    status: function (a, b) { return P[a][3] - P[b][3]; },
+    property: function (a, b) { var x = propLabel(a), y = propLabel(b); return x < y ? -1 : x > y ? 1 : 0; },
+    expiration: function (a, b) {
+      var x = P[a][5] || "9999", y = P[b][5] || "9999"; return x < y ? -1 : x > y ? 1 : 0;
+    },
+    findings: function (a, b) { return P[a][6] - P[b][6]; }
+  };
+
+  function filter() {
+    var text = state.text, keys = text ? searchKeys() : null, out = [];
+    for (var i = 0; i < P.length; i++) {
+      var p = P[i];
+      if (state.status >= 0 && p[3] !== state.status) continue;
+      if (state.kind >= 0 && p[2] !== state.kind) continue;
+      if (state.property >= 0 && p[4].indexOf(state.property) < 0) continue;
+      if (keys && keys[i].indexOf(text) < 0) continue;
+      out.push(i);
+    }
+    var by = compare[state.sort], dir = state.dir, byName = compare.name;
+    out.sort(function (a, b) { return dir * by(a, b) || byName(a, b) || a - b; });
+    view = out;
+  }
+
+  function render() {
+    var pages = Math.max(1, Math.ceil(view.length / state.size));
+    if (state.page >= pages) state.page = pages - 1;
+    var start = state.page * state.size, end = Math.min(view.length, start + state.size);
+    var body = document.createElement("tbody");
+    for (var k = start; k < end; k++) body.appendChild(row(view[k]));
+    var table = $("party-table");
+    table.replaceChild(body, table.tBodies[0]);
+    var count = $("match-count");
+    count.textContent = view.length.toLocaleString("en-US");
+    count.setAttribute("data-count", String(view.length));
+    $("page-info").textContent = view.length
+      ? "Rows " + (start + 1) + "–" + end + " · page " + (state.page + 1) + " of " + pages
+      : "No party matches these filters";
+    $("prev").disabled = state.page === 0;
+    $("next").disabled = state.page >= pages - 1;
+    var heads = table.tHead.rows[0].cells;
+    for (var h = 0; h < heads.length; h++) {
+      var key = heads[h].getAttribute("data-sort");
+      if (!key) continue;
+      if (key === state.sort) heads[h].setAttribute("aria-sort", state.dir > 0 ? "ascending" : "descending");
+      else heads[h].removeAttribute("aria-sort");
+    }
+  }
+
+  function row(i) {
+    var p = P[i], tr = el("tr");
+    tr.setAttribute("data-index", String(i));
+    tr.setAttribute("tabindex", "0");
+    if (i === state.selected) tr.className = "selected";
+    tr.appendChild(el("td", p[1], "name"));
+    tr.appendChild(el("td", p[0], "id"));
+    tr.appendChild(el("td", kinds[p[2]]));
+    var badge = el("span", labels[statuses[p[3]]], "badge s-" + statuses[p[3]]);
+    var cell = el("td", null, "status");
+    cell.setAttribute("data-status", statuses[p[3]]);
+    cell.appendChild(badge);
+    tr.appendChild(cell);
+    tr.appendChild(el("td", p[4].map(function (x) { return props[x][1]; }).join(", ")));
+    tr.appendChild(el("td", p[5]));
+    tr.appendChild(el("td", p[6], "num"));
+    tr.appendChild(el("td", p[7]));
+    return tr;
+  }
+
+  function detail(i) {
+    var box = $("detail"), p = P[i];
+    state.selected = i;
+    box.replaceChildren();
+    box.appendChild(el("h3", p[1]));
+    var facts = el("p");
+    facts.appendChild(el("span", p[0] + " · " + kinds[p[2]] + " · ", "id"));
+    facts.appendChild(el("span", labels[statuses[p[3]]], "badge s-" + statuses[p[3]]));
+    if (p[5]) facts.appendChild(el("span", " · earliest expiration " + p[5], "id"));
+    box.appendChild(facts);
+    if (p[4].length) box.appendChild(el("p", "Properties: " + p[4].map(function (x) { return props[x][1] + " (" + props[x][0] + ")"; }).join(", ")));
+    if (!p[8].length) { box.appendChild(el("p", "No findings: every requirement checked passed.", "empty")); }
+    else {
+      var table = el("table", null, "data"), head = el("tr");
+      ["Finding", "Outcome", "Coverage", "Required", "Found", "Evidence", "Clause", "What to do"].forEach(function (t) { head.appendChild(el("th", t)); });
+      table.appendChild(el("thead")).appendChild(head);
+      var body = table.appendChild(el("tbody"));
+      p[8].forEach(function (f) {
+        var tr = el("tr");
+        var code = el("td"); code.appendChild(el("code", str(f[F.code])));
+        code.appendChild(el("div", str(f[F.severity]), "sev sev-" + str(f[F.severity])));
+        tr.appendChild(code);
+        tr.appendChild(el("td", str(f[F.outcome]) + (f[F.waiver_id] >= 0 ? " (" + str(f[F.waiver_id]) + ")" : "")));
+        tr.appendChild(el("td", str(f[F.coverage_type]) + (f[F.limit_key] >= 0 ? " · " + str(f[F.limit_key]) : "")));
+        tr.appendChild(el("td", str(f[F.required])));
+        tr.appendChild(el("td", str(f[F.found])));
+        tr.appendChild(el("td", str(f[F.evidence])));
+        var clause = el("td", str(f[F.clause]));
+        if (f[F.clause_text] >= 0) clause.appendChild(el("blockquote", str(f[F.clause_text])));
+        tr.appendChild(clause);
+        tr.appendChild(el("td", str(f[F.message])));
+        body.appendChild(tr);
+      });
+      box.appendChild(table);
+    }
+    box.hidden = false;
+    render();
+  }
+
+  function update(resetPage) { if (resetPage) state.page = 0; filter(); render(); }
+
+  statuses.forEach(function (s, i) { option($("f-status"), i, labels[s]); });
+  kinds.forEach(function (k, i) { option($("f-kind"), i, k); });
+  props.forEach(function (p, i) { option($("f-property"), i, p[1] === p[0] ? p[0] : p[1] + " (" + p[0] + ")"); });
+
+  $("f-text").addEventListener("input", function (e) { state.text = e.target.value.trim().toLowerCase(); update(true); });
+  $("f-status").addEventListener("change", function (e) { state.status = Number(e.target.value || -1); update(true); });
+  $("f-kind").addEventListener("change", function (e) { state.kind = Number(e.target.value || -1); update(true); });
+  $("f-property").addEventListener("change", function (e) { state.property = Number(e.target.value || -1); update(true); });
+  $("page-size").addEventListener("change", function (e) { state.size = Number(e.target.value); update(true); });
+  $("filters").addEventListener("submit", function (e) { e.preventDefault(); });
+  $("filters").addEventListener("reset", function () {
+    state.text = ""; state.status = state.kind = state.property = -1;
+    setTimeout(function () { state.size = Number($("page-size").value); update(true); }, 0);
+  });
+  $("prev").addEventListener("click", function () { state.page -= 1; render(); });
+  $("next").addEventListener("click", function () { state.page += 1; render(); });
+  $("party-table").tHead.addEventListener("click", function (e) {
+    var th = e.target.closest("th[data-sort]");
+    if (!th) return;
+    var key = th.getAttribute("data-sort");
+    state.dir = state.sort === key ? -state.dir : 1;
+    state.sort = key;
+    update(false);
+  });
+  function pick(e) {
+    var tr = e.target.closest("tr[data-index]");
+    if (tr && (e.type === "click" || e.key === "Enter")) detail(Number(tr.getAttribute("data-index")));
+  }
+  $("party-table").addEventListener("click", pick);
+  $("party-table").addEventListener("keydown", pick);
+
+  update(true);
+  document.documentElement.setAttribute("data-ready", "true");
+})();
