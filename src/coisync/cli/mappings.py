@@ -139,7 +139,10 @@ def check_command(path: Path, override: Path | None) -> None:
 
     mapping = load_mapping(path, override=override)
     fields = sum(len(r.fields) for r in mapping.records.values())
-    click.echo(f"ok: mapping {mapping.name}, {len(mapping.records)} record types, {fields} fields")
+    types = len(mapping.records)
+    click.echo(
+        f"ok: mapping {mapping.name} ({types} record type{'' if types == 1 else 's'}, {fields} fields)"
+    )
 
 
 @mappings_group.command("list")
