@@ -228,6 +228,7 @@ class ProcoreEmulator(Emulator):
 
     @staticmethod
     def _render_vendor(vendor: dict[str, Any]) -> dict[str, Any]:
+        # Assumed: a subset of Procore's vendor fields, enough for context and matching.
         keys = (
             "id",
             "name",
