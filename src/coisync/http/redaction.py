@@ -80,8 +80,11 @@ def _reveal(value: str | SecretStr) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _encoded_forms(secret: str) -> frozenset[str]:
-    """``secret`` as it may appear in text: raw, percent-encoded, and as httpx encodes it
-    in a URL path and in a query value (each keeps a different set of characters)."""
+    """``secret`` as it may appear in text.
+
+    Raw, percent-encoded (two ways), and as httpx encodes it in a URL path and in a query
+    value, each of which leaves a different set of characters unencoded.
+    """
     forms = {secret, quote(secret, safe=""), quote_plus(secret, safe="")}
     try:
         forms.add(httpx.URL("https://h/").copy_with(path="/" + secret).raw_path.decode()[1:])
