@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from coisync.sandbox.emulator import (
     IdSequences,
     Router,
     StateStore,
+    SystemClock,
     derived_secret,
     empty_response,
     iso_utc,
@@ -248,3 +250,21 @@ def test_the_http_seams_fake_clock_drives_an_emulator(tmp_path: Path) -> None:
         created = client.post("/items", json={"name": "late"})
     assert fake.sleeps == [12.0]
     assert created.json()["created_at"] == iso_utc(fake.now())
+
+
+def test_slow_fault_on_a_real_server_times_the_client_out(tmp_path: Path) -> None:
+    real = ToyEmulator(tmp_path, SystemClock())
+    real.faults.add([parse_rule({"kind": "slow", "delay": 0.6, "count": 1})])
+    with serve(real) as running, httpx.Client(base_url=running.url, timeout=0.2) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            client.get("/items")
+        assert client.get("/items").status_code == 200
+
+
+def test_concurrent_writes_over_tcp_get_distinct_ids(toy: ToyEmulator) -> None:
+    with serve(toy) as running, httpx.Client(base_url=running.url, timeout=5) as client:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            created = list(pool.map(lambda n: client.post("/items", json={"name": str(n)}).json(), range(24)))
+        listed = client.get("/items").json()
+    assert len({item["id"] for item in created}) == 24
+    assert sorted(item["id"] for item in listed) == sorted(item["id"] for item in created)
