@@ -129,7 +129,7 @@ def test_oauth_refreshes_before_expiry(make_session: Callable[..., HttpSession],
     clock.advance(20)  # 50 s left: inside the margin
     session.get("/c")
     assert len(server.token_requests) == 2
-    assert all(r.status_code == 200 for r in [session.get("/d")])
+    assert session.get("/d").status_code == 200
     assert server.api_requests[-1].headers["Authorization"] == "Bearer tok-2-abcdef"
 
 

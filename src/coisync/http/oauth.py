@@ -25,6 +25,9 @@ DEFAULT_TOKEN_LIFETIME = 3600.0
 
 MAX_TOKEN_RESPONSE_BYTES = 64 * 1024
 
+KEPT_OLD_TOKENS = 16
+"""Replaced tokens still handed to the redactor."""
+
 
 @dataclass(frozen=True)
 class _Token:
@@ -123,7 +126,8 @@ class OAuth2ClientCredentials(httpx.Auth):
             token = self._parse(response)
             with self._state_lock:
                 if self._token is not None:
-                    self._old_tokens.append(self._token.value)
+                    # Replaced tokens stay secret (they may still be valid, or logged).
+                    self._old_tokens = [*self._old_tokens, self._token.value][-KEPT_OLD_TOKENS:]
                 self._token = token
                 self.tokens_fetched += 1
             return token.value
