@@ -269,6 +269,10 @@ class ReportBuilder:
             )
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _meaning(code: str) -> str:
     try:
         return MEANING[FindingCode(code)]

@@ -35,7 +35,10 @@ SEVERITY_COLOURS: dict[str, str] = {
 PROPERTY_BARS = 15
 """Properties drawn in the status-by-property chart (those needing most attention)."""
 
-WIDTH = 760
+WIDTH = 1100
+"""viewBox width of the full-width chart."""
+HALF = 560
+"""viewBox width of a half-width chart."""
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 
@@ -43,16 +46,16 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _svg(height: int, body: list[str], label: str) -> Markup:
+def _svg(height: int, body: list[str], label: str, width: int = WIDTH) -> Markup:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-label="{escape(label)}" {FONT}>'
     )
     return Markup(head + "".join(body) + "</svg>")  # noqa: S704 - every interpolated text is escaped
 
 
-def _empty(label: str) -> Markup:
-    return _svg(40, [f'<text x="8" y="24" fill="#6b7280">{escape(label)}</text>'], label)
+def _empty(label: str, width: int = WIDTH) -> Markup:
+    return _svg(40, [f'<text x="8" y="24" fill="#6b7280">{escape(label)}</text>'], label, width)
 
 
 def status_by_property(groups: Sequence[GroupRow], labels: dict[str, str]) -> Markup:
@@ -92,13 +95,13 @@ def expirations_timeline(expirations: Sequence[Expiration], start: date, days: i
     for item in expirations:
         buckets[min(item.days_left // 7, weeks - 1)] += 1
     if not any(buckets):
-        return _empty(f"No required line expires in the {days} days from {start.isoformat()}")
+        return _empty(f"No required line expires in the {days} days from {start.isoformat()}", HALF)
     left, bottom, top, height = 40, 40, 20, 220
     plot = height - bottom - top
-    col = (WIDTH - left - 10) / weeks
+    col = (HALF - left - 10) / weeks
     peak = max(buckets)
     body = [
-        f'<line x1="{left}" y1="{height - bottom}" x2="{WIDTH - 10}" y2="{height - bottom}" stroke="#9ca3af"/>'
+        f'<line x1="{left}" y1="{height - bottom}" x2="{HALF - 10}" y2="{height - bottom}" stroke="#9ca3af"/>'
     ]
     for index, n in enumerate(buckets):
         week = start + timedelta(days=7 * index)
@@ -121,25 +124,25 @@ def expirations_timeline(expirations: Sequence[Expiration], start: date, days: i
     body.append(
         f'<text x="{left}" y="{height - 6}" fill="#6b7280">Week starting (earliest required line expiring)</text>'
     )
-    return _svg(height, body, "Expirations per week over the next 90 days")
+    return _svg(height, body, "Expirations per week over the next 90 days", HALF)
 
 
 def deficiency_breakdown(deficiencies: Sequence[Deficiency], limit: int = 10) -> Markup:
     """Horizontal bars: parties affected by each of the most common finding codes."""
     shown = list(deficiencies[:limit])
     if not shown:
-        return _empty("No open findings")
-    left, right, row = 260, 70, 24
-    scale = (WIDTH - left - right) / max(d.parties for d in shown)
+        return _empty("No open findings", HALF)
+    left, right, row = 200, 50, 24
+    scale = (HALF - left - right) / max(d.parties for d in shown)
     body: list[str] = []
     for index, d in enumerate(shown):
         y = 8 + index * row
         w = max(d.parties * scale, 1.0)
         body.append(
             f'<text x="{left - 8}" y="{y + 14}" text-anchor="end" fill="#111827"><title>{escape(d.meaning)}</title>'
-            f"{escape(_clip(d.code.replace('_', ' '), 40))}</text>"
+            f"{escape(_clip(d.code.replace('_', ' '), 30))}</text>"
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{row - 6}" fill="{SEVERITY_COLOURS.get(d.severity, "#6b7280")}">'
             f"<title>{escape(d.code)}: {d.parties} parties, {d.findings} findings ({escape(d.severity)})</title></rect>"
             f'<text x="{left + w + 6:.1f}" y="{y + 14}" fill="#374151">{d.parties}</text>'
         )
-    return _svg(16 + len(shown) * row, body, "Parties affected by the most common deficiencies")
+    return _svg(16 + len(shown) * row, body, "Parties affected by the most common deficiencies", HALF)

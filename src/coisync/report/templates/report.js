@@ -98,7 +98,7 @@
     tr.appendChild(el("td", p[4].map(function (x) { return props[x][1]; }).join(", ")));
     tr.appendChild(el("td", p[5]));
     tr.appendChild(el("td", p[6], "num"));
-    tr.appendChild(el("td", p[7]));
+    tr.appendChild(el("td", p[7].replace(/_/g, " "), "top"));
     return tr;
   }
 
