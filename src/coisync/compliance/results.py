@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from coisync.compliance.codes import SEVERITY, FindingCode
 from coisync.compliance.context import LineRef
-from coisync.model import Clause, Finding, Money, Outcome, Severity
+from coisync.model import Clause, Finding, Money, Outcome, Severity, coverage_title
+from coisync.model.vocabulary import limit_title
 
 
 def result(
@@ -94,7 +96,23 @@ def money(value: Money | None) -> str:
     return money_text(value) if value is not None else "not shown"
 
 
-@lru_cache(maxsize=4096)
 def money_text(value: Money) -> str:
     """``$1,000,000``: Money as printed, cached (the same few amounts recur across a portfolio)."""
-    return str(value)
+    return _money_text(value.amount, value.currency)
+
+
+@lru_cache(maxsize=4096)
+def _money_text(amount: Decimal, currency: str) -> str:
+    return str(Money(amount=amount, currency=currency))
+
+
+@lru_cache(maxsize=1024)
+def title_of(coverage_type: str) -> str:
+    """:func:`~coisync.model.coverage_title`, cached."""
+    return coverage_title(coverage_type)
+
+
+@lru_cache(maxsize=1024)
+def limit_label(key: str) -> str:
+    """:func:`~coisync.model.vocabulary.limit_title`, cached."""
+    return limit_title(key)

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import EvaluationContext, LineRef
-from coisync.compliance.results import money_text, result
-from coisync.model import CoverageRequirement, Finding, Money, Outcome, coverage_title
-from coisync.model.vocabulary import STACKING_COVERAGE_TYPES, CoverageType, limit_title
+from coisync.compliance.results import limit_label, money_text, result, title_of
+from coisync.model import CoverageRequirement, Finding, Money, Outcome
+from coisync.model.vocabulary import STACKING_COVERAGE_TYPES, CoverageType
 
 UMBRELLA_FILL_KEYS: dict[str, str] = {
     "each_occurrence": "each_occurrence",
@@ -47,7 +47,7 @@ class CoverageLimitsRule:
     def check(self, context: EvaluationContext) -> Iterator[Finding]:
         """Results of the limit checks."""
         for requirement, ref in context.best_lines():
-            title = coverage_title(requirement.coverage_type)
+            title = title_of(requirement.coverage_type)
             for key, minimum in requirement.limits.items():
                 yield self._limit(context, requirement, ref, key, minimum, title)
             if requirement.statutory and ref.line.statutory is False:
@@ -73,7 +73,7 @@ class CoverageLimitsRule:
         minimum: Money,
         title: str,
     ) -> Finding:
-        label = limit_title(key)
+        label = limit_label(key)
         value = ref.line.limits.get(key)
         minimum_text = money_text(minimum)
 

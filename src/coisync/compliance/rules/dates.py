@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import EvaluationContext, LineRef
-from coisync.compliance.results import result
-from coisync.model import CoverageRequirement, Finding, Outcome, coverage_title
+from coisync.compliance.results import result, title_of
+from coisync.model import CoverageRequirement, Finding, Outcome
 
 
 def expiring_window(days_left: int, windows: Sequence[int]) -> int | None:
@@ -52,7 +52,7 @@ class DatesRule:
     def nothing_in_force(
         context: EvaluationContext, requirement: CoverageRequirement, candidates: list[LineRef]
     ) -> Finding:
-        title = coverage_title(requirement.coverage_type)
+        title = title_of(requirement.coverage_type)
         as_of = context.as_of
         expired = [
             ref for ref in candidates if ref.line.expiration_date and ref.line.expiration_date <= as_of
@@ -85,7 +85,7 @@ class DatesRule:
 
     @staticmethod
     def in_force(context: EvaluationContext, requirement: CoverageRequirement, best: LineRef) -> Finding:
-        title = coverage_title(requirement.coverage_type)
+        title = title_of(requirement.coverage_type)
         as_of = context.as_of
         expiration = best.line.expiration_date
         if best.continuous:
@@ -140,7 +140,7 @@ class DatesRule:
         best: LineRef,
         candidates: list[LineRef],
     ) -> Iterator[Finding]:
-        title = coverage_title(requirement.coverage_type)
+        title = title_of(requirement.coverage_type)
         start = best.line.effective_date
         others = [ref for ref in candidates if ref is not best]
         if start is not None:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import EvaluationContext, LineRef
-from coisync.compliance.results import result
+from coisync.compliance.results import result, title_of
 from coisync.compliance.wording import PNC_FORMS, WOS_FORMS
-from coisync.model import CoverageRequirement, Finding, Outcome, coverage_title
+from coisync.model import CoverageRequirement, Finding, Outcome
 
 
 def _form_label(key: str) -> str:
@@ -36,7 +36,7 @@ class EndorsementsRule:
     @staticmethod
     def _waiver(context: EvaluationContext, requirement: CoverageRequirement, ref: LineRef) -> Finding:
         assert ref.certificate is not None
-        title = coverage_title(requirement.coverage_type)
+        title = title_of(requirement.coverage_type)
         evidence: str | None = None
         if ref.line.subrogation_waived:
             evidence = "SUBR WVD marked on the line"
@@ -75,7 +75,7 @@ class EndorsementsRule:
     @staticmethod
     def _primary(context: EvaluationContext, requirement: CoverageRequirement, ref: LineRef) -> Finding:
         assert ref.certificate is not None
-        title = coverage_title(requirement.coverage_type)
+        title = title_of(requirement.coverage_type)
         forms = context.forms(ref.certificate) & PNC_FORMS
         evidence: str | None = None
         if forms:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import EvaluationContext, LineRef
 from coisync.compliance.ratings import rating_rank, roman_size_class
-from coisync.compliance.results import result
-from coisync.model import Finding, Outcome, coverage_title
+from coisync.compliance.results import result, title_of
+from coisync.model import Finding, Outcome
 
 
 class InsurerRule:
@@ -37,7 +37,7 @@ class InsurerRule:
     @staticmethod
     def _line(context: EvaluationContext, ref: LineRef, required: str) -> Finding:
         requirements = context.requirements
-        title = coverage_title(ref.line.coverage_type)
+        title = title_of(ref.line.coverage_type)
         clause = requirements.rating_clause
         naic = ref.insurer_naic
         insurer = ref.insurer_name or "the insurer"

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import PROPERTY, EvaluationContext
-from coisync.compliance.results import result
-from coisync.model import Finding, Outcome, coverage_title
+from coisync.compliance.results import result, title_of
+from coisync.model import Finding, Outcome
 
 
 class MissingRule:
@@ -25,7 +25,7 @@ class MissingRule:
         if not context.has_requirements:
             return
         if context.nothing_received:
-            wanted = [coverage_title(c.coverage_type) for c in requirements.coverages]
+            wanted = [title_of(c.coverage_type) for c in requirements.coverages]
             if requirements.property_terms is not None and PROPERTY not in {
                 c.coverage_type for c in requirements.coverages
             }:
@@ -43,7 +43,7 @@ class MissingRule:
         for requirement in requirements.coverages:
             if context.candidates(requirement.coverage_type):
                 continue
-            title = coverage_title(requirement.coverage_type)
+            title = title_of(requirement.coverage_type)
             reported.add(requirement.coverage_type)
             yield result(
                 FindingCode.COVERAGE_MISSING,

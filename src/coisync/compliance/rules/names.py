@@ -8,9 +8,9 @@ from functools import partial
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import EvaluationContext, LineRef
 from coisync.compliance.normalize import name_appears_in, name_match
-from coisync.compliance.results import result
+from coisync.compliance.results import result, title_of
 from coisync.compliance.wording import AI_COMPLETED_FORMS, AI_ONGOING_FORMS
-from coisync.model import AdditionalInsuredRequirement, Certificate, Finding, Outcome, coverage_title
+from coisync.model import AdditionalInsuredRequirement, Certificate, Finding, Outcome
 
 
 def _operations(ongoing: bool, completed: bool) -> str:
@@ -95,7 +95,7 @@ class NamesRule:
         ref: LineRef,
         certificate: Certificate,
     ) -> Finding:
-        title = coverage_title(coverage_type)
+        title = title_of(coverage_type)
         wanted = _operations(requirement.ongoing_operations, requirement.completed_operations)
         make = partial(
             result,
@@ -197,7 +197,7 @@ class NamesRule:
         for requirement, ref in context.best_lines():
             if not requirement.additional_insured or requirement.coverage_type in named:
                 continue
-            title = coverage_title(requirement.coverage_type)
+            title = title_of(requirement.coverage_type)
             flag = ref.line.additional_insured
             forms = context.forms(ref.certificate) if ref.certificate is not None else frozenset()
             wording = context.wording(ref.certificate) if ref.certificate is not None else None

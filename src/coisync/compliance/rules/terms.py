@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import EvaluationContext, LineRef
-from coisync.compliance.results import result
-from coisync.model import Basis, CoverageRequirement, Finding, Outcome, coverage_title
+from coisync.compliance.results import result, title_of
+from coisync.model import Basis, CoverageRequirement, Finding, Outcome
 from coisync.model.vocabulary import CoverageType
 
 CLAIMS_MADE_BY_NATURE: frozenset[str] = frozenset(
@@ -37,7 +37,7 @@ class TermsRule:
     def _deductible(requirement: CoverageRequirement, ref: LineRef) -> Finding | None:
         cap = requirement.max_deductible
         assert cap is not None
-        title = coverage_title(requirement.coverage_type)
+        title = title_of(requirement.coverage_type)
         clause = requirement.clause_for("max_deductible")
         shown = [
             (label, value)
@@ -76,7 +76,7 @@ class TermsRule:
 
     @staticmethod
     def _basis(requirement: CoverageRequirement, ref: LineRef) -> Finding:
-        title = coverage_title(requirement.coverage_type)
+        title = title_of(requirement.coverage_type)
         clause = requirement.clause_for("basis")
         basis = ref.line.basis
         if basis is Basis.CLAIMS_MADE and requirement.coverage_type not in CLAIMS_MADE_BY_NATURE:
@@ -103,7 +103,7 @@ class TermsRule:
 
     @staticmethod
     def _aggregate_basis(requirement: CoverageRequirement, ref: LineRef) -> Finding:
-        title = coverage_title(requirement.coverage_type)
+        title = title_of(requirement.coverage_type)
         accepted = ", ".join(item.value for item in requirement.aggregate_applies_per)
         shown = ref.line.aggregate_applies_per
         assert shown is not None
