@@ -35,35 +35,7 @@ CONTRACT_SEVERITY = {"policy_expiring": "low", "coverage_gap": "medium"}
 # Cases whose hand-written verdict (from the contract, the domain notes and insurance common
 # sense) the engine does not give: case id -> why. Strict xfail: once the engine is fixed the
 # case passes, the suite fails loudly, and the entry must be removed.
-known_disagreements: dict[str, str] = {
-    "wos-negated-wording-is-not-evidence": (
-        "'waiver of subrogation is not provided' is taken as evidence of the waiver (negation ignored)"
-    ),
-    "pnc-negated-wording-is-not-evidence": (
-        "'primary and non-contributory endorsement is not available' is taken as evidence (negation ignored)"
-    ),
-    "ai-wording-certificate-holder-is-additional-insured": (
-        "'the certificate holder is included as additional insured' with the holder box naming the landlord "
-        "and ADDL INSD ticked gives a high-severity fail; the contract gives at most unverified for a ticked "
-        "flag without names, and the wording names the holder"
-    ),
-    "names-corrected-certificate-reissued": (
-        "the holder of a superseded certificate (same policy, reissued later with the holder corrected) "
-        "still fails; the current certificate is the latest one"
-    ),
-    "names-additional-insured-with-affiliates-tail": (
-        "'Acme Properties LLC, its members, managers, affiliates and subsidiaries' is not matched to "
-        "'Acme Properties LLC'"
-    ),
-    "names-holder-limited-liability-company-spelled-out": (
-        "'Acme Properties Limited Liability Company' scores 71 against 'Acme Properties LLC' and fails as "
-        "a different holder (the spelled-out suffix is not normalised like L.L.C./LLC)"
-    ),
-    "names-holder-care-of-manager": (
-        "'Acme Properties LLC c/o Harbor Point Management Inc.' scores 55 against 'Acme Properties LLC' "
-        "and fails as a different holder"
-    ),
-}
+known_disagreements: dict[str, str] = {}
 
 CASES, LOAD_ERRORS = load_cases()
 
