@@ -7,6 +7,7 @@ refuses duplicate names and records which plugin registered each thing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import click
 import pluggy
@@ -50,6 +51,17 @@ def register_paginators(register: Register) -> None:
 @hookspec
 def register_templates(register: Register) -> None:
     """Register requirement-template directories: ``register(path)``."""
+
+
+@hookspec(firstresult=True)
+def extract_certificate_text(document: bytes, pages: int) -> list[dict[str, Any]] | None:
+    """Read the words of a scanned certificate (a PDF without a text layer), e.g. with OCR.
+
+    Return one dict per word with ``text``, ``page`` (1-based) and its box in PDF points from
+    the page's top-left corner (``x0``, ``x1``, ``top``, ``bottom``), or None to decline. Intake
+    parses the words like a text layer; every value still carries a confidence and low ones go
+    to review.
+    """
 
 
 __all__ = ["Register", "hookimpl", "hookspec"]
