@@ -111,14 +111,15 @@ def for_parties(
     party_ids: Sequence[str],
     *where: sa.ColumnElement[bool],
 ) -> dict[str, list[M]]:
-    """Records of many parties in one query, grouped by party id, each group ordered by id."""
+    """Records of many parties in one query, grouped by party id, each group ordered by id (and version)."""
     grouped: dict[str, list[M]] = defaultdict(list)
     if not party_ids:
         return grouped
+    order = [table.c.party_id, table.c.id, *([table.c.version] if "version" in table.c else [])]
     rows = conn.execute(
         sa.select(table.c.party_id, table.c.body)
         .where(table.c.party_id.in_(list(party_ids)), *where)
-        .order_by(table.c.party_id, table.c.id)
+        .order_by(*order)
     )
     for row in rows:
         grouped[row.party_id].append(load(model, row.body))
