@@ -361,3 +361,37 @@ def test_deterministic_whatever_the_input_order() -> None:
 def test_bad_windows_are_refused() -> None:
     with pytest.raises(ValueError, match="positive"):
         run([certificate(line())], windows=(0,))
+
+
+def test_endorsement_titles_evidence_wos_and_pnc() -> None:
+    reqs = requirements(gl_requirement(waiver_of_subrogation=True, primary_noncontributory=True))
+    bare = certificate(line(subrogation_waived=None))
+    assert codes(run([bare], reqs)) == [
+        ("primary_noncontributory_missing", "fail"),
+        ("waiver_of_subrogation_missing", "fail"),
+    ]
+    titled = certificate(
+        line(subrogation_waived=None),
+        endorsements=[
+            {
+                "title": "Waiver of transfer of rights of recovery against others to us",
+                "coverage_types": ["general_liability"],
+            },
+            {"title": "Primary and noncontributory - other insurance condition"},
+        ],
+    )
+    evaluation = run([titled], reqs)
+    assert evaluation.status is Status.COMPLIANT
+    wos = next(r for r in evaluation.results if r.code == "waiver_of_subrogation_missing")
+    assert wos.found is not None and "rights of recovery" in wos.found
+    assert wos.message.startswith("General liability: waiver of subrogation shown")
+    wrong_line = certificate(
+        line(subrogation_waived=None),
+        endorsements=[
+            {
+                "title": "Waiver of our right to recover from others",
+                "coverage_types": ["workers_compensation"],
+            }
+        ],
+    )
+    assert ("waiver_of_subrogation_missing", "fail") in codes(run([wrong_line], reqs))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from coisync.cli.check import template_library
+from coisync.cli.compliance_inputs import template_library
 from coisync.cli.context import AppContext, pass_app
 from coisync.cli.output import console, emit_json, safe_text, table
 from coisync.compliance.ratings import roman_size_class

@@ -19,6 +19,11 @@ WAIVER_OF_SUBROGATION = re.compile(
     r"|\bwaives?\s+(?:all\s+|any\s+)?(?:rights?\s+of\s+)?subrogation\b",
     re.IGNORECASE,
 )
+RIGHTS_OF_RECOVERY = re.compile(
+    r"\bwaiver\s+of\s+(?:transfer\s+of\s+)?rights?\s+of\s+recovery\b|\bwaiver\s+of\s+our\s+right\s+to\s+recover\b",
+    re.IGNORECASE,
+)
+"""How ISO titles the waiver of subrogation endorsements (CG 24 04, WC 00 03 13)."""
 PRIMARY_NONCONTRIBUTORY = re.compile(r"\bprimary\s*(?:and|&|/)\s*non[\s-]?contributory\b", re.IGNORECASE)
 COMPLETED_OPERATIONS = re.compile(
     r"\bcompleted(?:\s+(?:and|&)\s+ongoing)?\s+op(?:eration)?s\b|\bproducts[\s-]+completed\b", re.IGNORECASE

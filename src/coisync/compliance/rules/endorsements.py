@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from coisync.compliance.codes import FindingCode
 from coisync.compliance.context import EvaluationContext, LineRef
 from coisync.compliance.results import result, title_of
-from coisync.compliance.wording import PNC_FORMS, WOS_FORMS
-from coisync.model import CoverageRequirement, Finding, Outcome
+from coisync.compliance.wording import (
+    PNC_FORMS,
+    PRIMARY_NONCONTRIBUTORY,
+    RIGHTS_OF_RECOVERY,
+    WAIVER_OF_SUBROGATION,
+    WOS_FORMS,
+)
+from coisync.model import Certificate, CoverageRequirement, Finding, Outcome
+
+
+def _titled(certificate: Certificate, coverage_type: str, *patterns: re.Pattern[str]) -> str | None:
+    """The title of a listed endorsement on this coverage (or on no coverage in particular) matching a pattern."""
+    for endorsement in certificate.endorsements:
+        title = endorsement.title or ""
+        if endorsement.coverage_types and coverage_type not in endorsement.coverage_types:
+            continue
+        if any(pattern.search(title) for pattern in patterns):
+            return title
+    return None
 
 
 def _form_label(key: str) -> str:
@@ -46,6 +64,11 @@ class EndorsementsRule:
                 if key in forms and line_type == requirement.coverage_type:
                     evidence = f"endorsement {_form_label(key)}"
                     break
+            listed = _titled(
+                ref.certificate, requirement.coverage_type, WAIVER_OF_SUBROGATION, RIGHTS_OF_RECOVERY
+            )
+            if evidence is None and listed is not None:
+                evidence = f"endorsement '{listed}'"
             if evidence is None and context.wording(ref.certificate).waiver_of_subrogation:
                 evidence = "waiver of subrogation wording in the description of operations"
         clause = requirement.clause_for("waiver_of_subrogation")
@@ -80,6 +103,10 @@ class EndorsementsRule:
         evidence: str | None = None
         if forms:
             evidence = f"endorsement {_form_label(min(forms))}"
+        elif (
+            title := _titled(ref.certificate, requirement.coverage_type, PRIMARY_NONCONTRIBUTORY)
+        ) is not None:
+            evidence = f"endorsement '{title}'"
         elif context.wording(ref.certificate).primary_noncontributory:
             evidence = "primary and non-contributory wording in the description of operations"
         clause = requirement.clause_for("primary_noncontributory")
