@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -149,8 +150,10 @@ def test_collect_records_the_source_plugin_and_survives_a_broken_one() -> None:
 
 
 def test_collect_duplicate_across_plugins_is_reported_with_both_names(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(logging.getLogger("coisync"), "propagate", True)  # the CLI may have turned it off
+
     class Twin(Good):
         pass
 

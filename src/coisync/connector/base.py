@@ -22,7 +22,7 @@ from coisync.connector.errors import WritesDisabledError
 from coisync.connector.stream import Stream
 from coisync.connector.writer import WriteOp, Writer, WriteResult, WriteTarget
 from coisync.http import Clock, HttpConfig, HttpSession
-from coisync.mapping.engine import PlatformMapping
+from coisync.mapping.compiled import PlatformMapping
 from coisync.mapping.loader import Location, load_mapping
 
 log = logging.getLogger("coisync.connector")

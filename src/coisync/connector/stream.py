@@ -20,7 +20,6 @@ from coisync.connector.records import PlatformRecord, Quarantined, RecordBatch
 from coisync.mapping.engine import RecordMapping
 from coisync.mapping.errors import CoercionError
 from coisync.mapping.parsing import parse_datetime
-from coisync.model.entities import EntityKind
 
 log = logging.getLogger("coisync.connector")
 
@@ -32,7 +31,8 @@ class Stream(ABC):
 
     Attributes:
         name: Stream name, unique within the connector (saved with the cursor).
-        entity: Canonical entity kind its records describe.
+        entity: Canonical entity kind its records describe (one of
+            :data:`coisync.mapping.spec.MAPPED_ENTITY_KINDS`, e.g. ``EntityKind.PARTY`` or ``"policy"``).
         platform_type: The platform record type, which is also the mapping's ``records.<type>``.
         cursor_field: Platform field to read incrementally by; ``None`` for full refresh.
         sorted: The platform returns records in cursor order.
@@ -42,7 +42,7 @@ class Stream(ABC):
     """
 
     name: ClassVar[str]
-    entity: ClassVar[EntityKind]
+    entity: ClassVar[str]
     platform_type: ClassVar[str]
     cursor_field: ClassVar[str | None] = None
     sorted: ClassVar[bool] = False
@@ -74,7 +74,7 @@ class Stream(ABC):
         """Yield the records after ``cursor`` in batches, each with the cursor safe to save after it."""
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name} ({self.platform_type} -> {self.entity.value})>"
+        return f"<{type(self).__name__} {self.name} ({self.platform_type} -> {self.entity})>"
 
 
 def platform_record(

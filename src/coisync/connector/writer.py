@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from coisync.mapping.engine import PlatformMapping
+from coisync.mapping.compiled import PlatformMapping
 
 
 class WriteTarget(StrEnum):

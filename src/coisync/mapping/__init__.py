@@ -16,16 +16,8 @@ Typical use::
 
 from coisync.mapping.codes import BUILTIN_CODE_TABLES, CodeTable, normalise_code, snake_case
 from coisync.mapping.coercions import COERCIONS, Coercion, CoercionOptions, get_coercion, register_coercion
-from coisync.mapping.engine import (
-    CompiledField,
-    FieldFailure,
-    MappedRecord,
-    MappingRow,
-    PlatformMapping,
-    PlatformPayload,
-    RecordMapping,
-    compile_mapping,
-)
+from coisync.mapping.compiled import MappingRow, PlatformMapping, compile_mapping
+from coisync.mapping.engine import CompiledField, FieldFailure, MappedRecord, PlatformPayload, RecordMapping
 from coisync.mapping.errors import CoercionError, MappingError, PathSyntaxError
 from coisync.mapping.loader import (
     MAPPINGS_PATH_ENV,

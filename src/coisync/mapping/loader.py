@@ -22,7 +22,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from coisync.mapping.engine import PlatformMapping, compile_mapping
+from coisync.mapping.compiled import PlatformMapping, compile_mapping
 from coisync.mapping.errors import MappingError
 from coisync.mapping.spec import validate_mapping
 

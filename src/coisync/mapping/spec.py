@@ -22,6 +22,9 @@ Owner = Literal["platform", "coisync"]
 Job = Literal["sync", "reconcile", "followup"]
 Direction = Literal["forward", "reverse", "both"]
 
+MAPPED_ENTITY_KINDS: tuple[str, ...] = (*(kind.value for kind in EntityKind), "policy")
+"""Entity kinds a platform record type can map to; ``policy`` is one coverage line of a party."""
+
 TARGET_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 
 
@@ -113,9 +116,8 @@ class RecordSpec(_Spec):
     @field_validator("entity")
     @classmethod
     def _entity(cls, value: str) -> str:
-        valid = [kind.value for kind in EntityKind]
-        if value not in valid:
-            raise ValueError(f"unknown entity kind {value!r} (valid: {', '.join(valid)})")
+        if value not in MAPPED_ENTITY_KINDS:
+            raise ValueError(f"unknown entity kind {value!r} (valid: {', '.join(MAPPED_ENTITY_KINDS)})")
         return value
 
     @field_validator("id", "updated_at", "version")
@@ -270,6 +272,7 @@ def _check_field(spec: MappingSpec, field: FieldSpec, key: str, file: str) -> No
 
 
 __all__ = [
+    "MAPPED_ENTITY_KINDS",
     "CodeTableSpec",
     "Direction",
     "FieldSpec",
