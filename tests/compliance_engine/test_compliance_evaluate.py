@@ -385,6 +385,8 @@ def test_endorsement_titles_evidence_wos_and_pnc() -> None:
     wos = next(r for r in evaluation.results if r.code == "waiver_of_subrogation_missing")
     assert wos.found is not None and "rights of recovery" in wos.found
     assert wos.message.startswith("General liability: waiver of subrogation shown")
+    pnc = next(r for r in evaluation.results if r.code == "primary_noncontributory_missing")
+    assert pnc.message.startswith("General liability: primary and non-contributory shown")
     wrong_line = certificate(
         line(subrogation_waived=None),
         endorsements=[

@@ -104,9 +104,9 @@ class EndorsementsRule:
         if forms:
             evidence = f"endorsement {_form_label(min(forms))}"
         elif (
-            title := _titled(ref.certificate, requirement.coverage_type, PRIMARY_NONCONTRIBUTORY)
+            listed := _titled(ref.certificate, requirement.coverage_type, PRIMARY_NONCONTRIBUTORY)
         ) is not None:
-            evidence = f"endorsement '{title}'"
+            evidence = f"endorsement '{listed}'"
         elif context.wording(ref.certificate).primary_noncontributory:
             evidence = "primary and non-contributory wording in the description of operations"
         clause = requirement.clause_for("primary_noncontributory")
