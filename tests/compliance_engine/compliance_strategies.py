@@ -128,7 +128,23 @@ def build_certificate(seed: int, index: int) -> Certificate:
         "notice_of_cancellation_days": rnd.choice([None, 10, 30, 60]),
         "lines": [_line(rnd) for _ in range(rnd.randint(0, 4))],
     }
+    if rnd.random() < 0.3:  # a broad program: every required coverage, high limits, whole period
+        data["lines"] = [_full_line(kind) for kind in REQUIRED_COVERAGES]
     return Certificate.model_validate(data, strict=False)
+
+
+def _full_line(kind: str) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "coverage_type": kind,
+        "insurer_letter": "A",
+        "policy_number": f"FULL-{kind}",
+        "expiration_date": day(2000),
+        "basis": "occurrence",
+        "limits": dict.fromkeys(LIMIT_KEYS[kind], 5000000),
+    }
+    if kind == "umbrella":
+        line["sits_over"] = list(REQUIRED_COVERAGES)
+    return line
 
 
 certificate_lists = st.lists(SEEDS, max_size=3).map(
@@ -172,8 +188,9 @@ evidence_lists = st.lists(SEEDS, max_size=1).map(lambda seeds: [build_evidence(s
 def build_requirements(seed: int) -> RequirementSet:
     """A resolved requirement set (names filled in), possibly empty, built from a seed."""
     rnd = random.Random(seed)
+    lenient = rnd.random() < 0.4  # limits and dates only, so compliant verdicts occur too
     coverages = []
-    for kind in rnd.sample(REQUIRED_COVERAGES, k=rnd.randint(0, 4)):
+    for kind in rnd.sample(REQUIRED_COVERAGES, k=rnd.randint(0, 4 if not lenient else 2)):
         keys = rnd.sample(LIMIT_KEYS[kind], k=rnd.randint(0, min(3, len(LIMIT_KEYS[kind]))))
         coverages.append(
             {
@@ -181,14 +198,18 @@ def build_requirements(seed: int) -> RequirementSet:
                 "limits": {key: rnd.choice(AMOUNTS) for key in keys},
                 "basis": rnd.choice([None, "occurrence"]),
                 "umbrella_may_fill": rnd.random() < 0.5,
-                "additional_insured": rnd.random() < 0.5,
-                "waiver_of_subrogation": rnd.random() < 0.5,
-                "primary_noncontributory": rnd.random() < 0.5,
-                "max_deductible": _maybe(rnd, rnd.choice(AMOUNTS)),
+                "additional_insured": not lenient and rnd.random() < 0.5,
+                "waiver_of_subrogation": not lenient and rnd.random() < 0.5,
+                "primary_noncontributory": not lenient and rnd.random() < 0.5,
+                "max_deductible": None if lenient else _maybe(rnd, rnd.choice(AMOUNTS)),
                 "statutory": kind == "workers_compensation" and rnd.random() < 0.5,
-                "aggregate_applies_per": rnd.choice([[], ["location"], ["policy", "location"]]),
+                "aggregate_applies_per": []
+                if lenient
+                else rnd.choice([[], ["location"], ["policy", "location"]]),
             }
         )
+    if lenient:
+        return RequirementSet.model_validate({"coverages": coverages}, strict=False)
     property_terms = None
     if rnd.random() < 0.3:
         property_terms = {
