@@ -188,3 +188,54 @@ def test_load_connection_errors() -> None:
         )
     with pytest.raises(ConfigError, match=r"'connections'.*must be a table"):
         load_connection("prod", {"connections": 3}, registry=registry())
+
+
+def test_oauth_credentials_use_the_connectors_token_url() -> None:
+    class OAuthConnector(AcmeConnector):
+        name = "acme_oauth"
+        token_url = "https://login.acme.test/oauth/token"
+
+    config = parse_connection("acme", table(), AcmeConfig)
+    auth = OAuthConnector(config).build_auth()
+    assert auth is not None
+    assert auth.token_url == "https://login.acme.test/oauth/token"  # type: ignore[attr-defined]
+    assert "very-secret-value" not in repr(auth)
+    configured = parse_connection(
+        "acme",
+        table(
+            credentials={
+                "client_id": "c",
+                "client_secret": {"$env": "ACME_TEST_SECRET"},
+                "token_url": "https://t.test/x",
+            }
+        ),
+        AcmeConfig,
+    )
+    assert OAuthConnector(configured).build_auth().token_url == "https://t.test/x"  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="no token_url"):
+        AcmeConnector(config).build_auth()
+
+
+def test_soap_credentials_build_body_credentials() -> None:
+    from coisync.connector import SoapCredentials
+
+    class SoapConfig(ConnectionConfig):
+        credentials: SoapCredentials
+
+    creds = {
+        "user_name": "api",
+        "password": {"$env": "ACME_TEST_SECRET"},
+        "server_name": "srv",
+        "database": "db",
+        "interface_entity": "coisync",
+        "interface_license": {"$env": "ACME_TEST_SECRET"},
+    }
+    config = parse_connection(
+        "y", {"connector": "y", "base_url": "https://y.test", "credentials": creds}, SoapConfig
+    )
+    assert isinstance(config, SoapConfig)
+    assert config.credentials.auth() is None
+    elements = dict(config.credentials.body_credentials().elements())
+    assert elements["Password"] == "very-secret-value"
+    assert elements["Platform"] == "SQL Server"
+    assert elements["Database"] == "db"

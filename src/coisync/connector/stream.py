@@ -20,6 +20,7 @@ from coisync.connector.records import PlatformRecord, Quarantined, RecordBatch
 from coisync.mapping.engine import RecordMapping
 from coisync.mapping.errors import CoercionError
 from coisync.mapping.parsing import parse_datetime
+from coisync.mapping.paths import MISSING, parse_path
 
 log = logging.getLogger("coisync.connector")
 
@@ -119,8 +120,6 @@ def platform_record(
         )
     cursor_value = updated_text
     if cursor_path is not None:
-        from coisync.mapping.paths import MISSING, parse_path
-
         found = parse_path(cursor_path).get(raw)
         cursor_value = None if found is MISSING or found is None else str(found)
     return PlatformRecord(
