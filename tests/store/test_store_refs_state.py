@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from coisync.errors import StoreError, UsageError
@@ -127,3 +130,22 @@ def test_head_revision_matches_alembic() -> None:
     from coisync.store.migrate import alembic_config
 
     assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+@pytest.mark.slow
+def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
+    script = "import sys\nfrom coisync.store import open_store\nopen_store(sys.argv[1]).close()\n"
+    children = [
+        subprocess.Popen([sys.executable, "-c", script, store_url], stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outcomes = [(child.wait(timeout=120), child.stderr.read() if child.stderr else "") for child in children]
+    for child in children:
+        if child.stderr:
+            child.stderr.close()
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    reopened = open_store(store_url)
+    try:
+        assert reopened.revision() == head_revision()
+    finally:
+        reopened.close()

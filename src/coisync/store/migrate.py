@@ -8,6 +8,7 @@ check reads the migration files' ``revision``/``down_revision`` assignments and 
 from __future__ import annotations
 
 import ast
+import threading
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"
+
+_upgrade_guard = threading.Lock()
+"""Alembic keeps its running context in module globals: one migration per process at a time."""
 
 
 def alembic_config() -> Config:
@@ -76,7 +80,7 @@ def upgrade(engine: Engine) -> str:
     from alembic import command
 
     config = alembic_config()
-    with engine.connect() as conn:
+    with _upgrade_guard, engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
