@@ -19,6 +19,7 @@ from coisync.model import (
     Evaluation,
     Property,
     PropertyEvidence,
+    RequirementSet,
     Status,
     Waiver,
 )
@@ -28,6 +29,17 @@ WIDE_TABLE_COLUMNS = 140
 
 PASSING_STATUSES = (Status.COMPLIANT, Status.NOT_REQUIRED)
 """Statuses that exit 0; every other status exits 3 (findings)."""
+
+
+def unresolved_roles(requirements: RequirementSet) -> list[str]:
+    """What the name checks will skip because a role was never turned into a name."""
+    skipped = []
+    holder = requirements.certificate_holder
+    if holder is not None and not holder.name:
+        skipped.append("certificate holder")
+    if any(not item.name for item in requirements.additional_insureds):
+        skipped.append("additional insureds")
+    return skipped
 
 
 def render_evaluation(evaluation: Evaluation) -> None:
@@ -193,6 +205,13 @@ def check_command(
             raise InputError(f"{property_path}: holds {len(records)} properties; give exactly one")
         requirements = fill_names(requirements, records[0])
         property_id = records[0].id
+    unresolved = unresolved_roles(requirements)
+    if unresolved:
+        click.echo(
+            f"note: {', '.join(unresolved)} not checked: the requirements name roles, not names; "
+            "give --property to fill them in",
+            err=True,
+        )
     waivers = load_records(waivers_path, Waiver, "waiver", "waivers") if waivers_path else []
     ratings = RatingsTable.from_csv(ratings_path) if ratings_path else None
     party = party_id or next((c.party_id for c in certificates if c.party_id), None) or "party"
