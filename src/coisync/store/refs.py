@@ -10,7 +10,7 @@ previous target, so :func:`undo` restores exactly what was there. Callers audit 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,6 +121,37 @@ def get_ref(conn: Connection, key: RefKey) -> ExternalRef | None:
     """One ref, or None."""
     row = conn.execute(sa.select(schema.external_refs).where(_key_match([key]))).one_or_none()
     return None if row is None else _to_ref(row)
+
+
+def get_refs(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 500) -> dict[RefKey, ExternalRef]:
+    """The refs that exist among ``keys``, fetched in chunks (one query per chunk)."""
+    found: dict[RefKey, ExternalRef] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), chunk_size):
+        rows = conn.execute(sa.select(schema.external_refs).where(_key_match(unique[start : start + chunk_size])))
+        for row in rows:
+            ref = _to_ref(row)
+            found[ref_key(ref)] = ref
+    return found
+
+
+def iter_connection_refs(conn: Connection, connection: str, chunk_size: int = 1000) -> Iterator[ExternalRef]:
+    """Every ref of one connection, in key order, streamed in chunks."""
+    t = schema.external_refs
+    after: RefKey | None = None
+    while True:
+        query = sa.select(t).where(t.c.connection == connection)
+        if after is not None:
+            query = query.where(
+                sa.tuple_(t.c.platform_type, t.c.platform_id) > sa.tuple_(sa.literal(after[1]), sa.literal(after[2]))
+            )
+        rows = conn.execute(query.order_by(t.c.platform_type, t.c.platform_id).limit(chunk_size)).all()
+        if not rows:
+            return
+        for row in rows:
+            yield _to_ref(row)
+        last = rows[-1]
+        after = (last.connection, last.platform_type, last.platform_id)
 
 
 def refs_for_entity(conn: Connection, kind: str, entity_id: str) -> list[ExternalRef]:

@@ -1,8 +1,7 @@
 """The sync engine's own tables: runs, quarantine, verdicts, outbox and conflicts.
 
-They live in their own metadata (migration ``0003_sync`` creates them); ``party_changes``
-(changed-party marks, written by every ingest path) belongs to the store and is only read and
-cleared here.
+They live in their own metadata (migration ``0003_sync`` creates them). Changed-party marks
+(``party_changes``) belong to the store (``coisync.store.review``); the engine adds and clears them.
 """
 
 from __future__ import annotations
@@ -106,11 +105,3 @@ conflicts = sa.Table(
     sa.Index("ix_conflicts_record", "connection", "platform_type", "platform_id", "field"),
 )
 """A coisync-owned field a person changed inside the platform; resolved by policy or by hand."""
-
-party_changes = sa.table(
-    "party_changes",
-    sa.column("party_id", sa.String(200)),
-    sa.column("reason", sa.Text),
-    sa.column("changed_at", TS),
-)
-"""Changed-party marks (owned by the store's ingest path): parties to re-evaluate."""
