@@ -52,6 +52,7 @@ class DatesRule:
     def nothing_in_force(
         context: EvaluationContext, requirement: CoverageRequirement, candidates: list[LineRef]
     ) -> Finding:
+        """``policy_expired`` (latest expired line) or ``policy_not_yet_effective`` (earliest future one)."""
         title = title_of(requirement.coverage_type)
         as_of = context.as_of
         expired = [
@@ -85,6 +86,7 @@ class DatesRule:
 
     @staticmethod
     def in_force(context: EvaluationContext, requirement: CoverageRequirement, best: LineRef) -> Finding:
+        """The best in-force line: expiring in a window, expiration unknown, or in force (pass)."""
         title = title_of(requirement.coverage_type)
         as_of = context.as_of
         expiration = best.line.expiration_date
@@ -140,6 +142,7 @@ class DatesRule:
         best: LineRef,
         candidates: list[LineRef],
     ) -> Iterator[Finding]:
+        """``coverage_gap`` behind the best line and ahead of it (to a renewal already on file)."""
         title = title_of(requirement.coverage_type)
         start = best.line.effective_date
         others = [ref for ref in candidates if ref is not best]
