@@ -1,4 +1,8 @@
-"""coisync's Procore connector package (the emulator for now; the connector comes next)."""
+"""coisync's Procore connector package: the connector and an emulator of Procore's API.
+
+The plugin registers :class:`~coisync_procore.connector.ProcoreConnector` (``connector =
+"procore"``) and the emulator (``coisync sandbox``); both are imported only when the hooks run.
+"""
 
 from __future__ import annotations
 
@@ -45,3 +49,11 @@ def create_emulator(
 def register_emulators(register: Register) -> None:
     """Register the Procore emulator with the sandbox."""
     register("procore", create_emulator)
+
+
+@hookimpl
+def register_connectors(register: Register) -> None:
+    """Register the Procore connector."""
+    from coisync_procore.connector import ProcoreConnector
+
+    register(ProcoreConnector)

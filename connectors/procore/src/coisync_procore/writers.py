@@ -1,0 +1,150 @@
+"""Procore's writers: compliance status and notes on insurances, and policy lines coisync creates.
+
+* :class:`InsuranceStatusWriter` PATCHes ``status`` and ``notes`` of an existing insurance,
+  addressed by its id (natural key). It reads the record first and writes nothing when the
+  platform already holds the values, so a repeated write changes the platform once.
+* :class:`PolicyLineWriter` creates or updates the insurances coisync itself adds, through
+  ``PATCH .../insurances/sync`` with ``origin_id`` = coisync's id. Procore refuses a second
+  record with the same ``origin_id`` (409); the writer looks the line up by ``origin_id``
+  first, and again after a 409 or an ambiguous outcome, so a line is never created twice.
+
+Certificate PDFs go through :mod:`coisync_procore.attachments`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from coisync.connector import Idempotency, WriteOp, WriteOutcome, WriteResult, WriteTarget
+from coisync.http import CircuitOpenError, HttpError
+from coisync_procore.write_base import ProcoreWriter, holds
+
+
+class InsuranceStatusWriter(ProcoreWriter):
+    """Compliance status and notes on an existing insurance (``PATCH .../insurances/{id}``)."""
+
+    name: ClassVar[str] = "insurance_status"
+    targets: ClassVar[frozenset[WriteTarget]] = frozenset({WriteTarget.COMPLIANCE_STATUS, WriteTarget.NOTE})
+    platform_type: ClassVar[str] = "insurance"
+    idempotency: ClassVar[frozenset[Idempotency]] = frozenset({Idempotency.NATURAL_KEY})
+    owned_fields: ClassVar[tuple[str, ...]] = ("compliance_status", "deficiency_summary")
+
+    def apply(self, op: WriteOp) -> WriteResult:
+        """Write ``op.payload`` (``status``, ``notes``) unless the record already holds it."""
+        if op.platform_id is None:
+            return WriteResult(
+                op_id=op.op_id, outcome=WriteOutcome.REJECTED, message="needs the id of an existing insurance"
+            )
+        try:
+            current = self.fetch(op.platform_id)
+            if current is None:
+                return WriteResult(
+                    op_id=op.op_id,
+                    outcome=WriteOutcome.REJECTED,
+                    platform_id=op.platform_id,
+                    message=f"insurance {op.platform_id} no longer exists in Procore",
+                )
+            if holds(current, op.payload):
+                return WriteResult(
+                    op_id=op.op_id,
+                    outcome=WriteOutcome.UNCHANGED,
+                    platform_id=op.platform_id,
+                    platform_value=current,
+                )
+            response = self.connector.session.request(
+                "PATCH",
+                f"{self.insurances_path}/{op.platform_id}",
+                json={"insurance": dict(op.payload)},
+                idempotency_key=op.op_id,  # same values again are harmless: safe to resend
+            )
+        except (HttpError, CircuitOpenError) as exc:
+            return self.failed(op, exc)
+        body = response.json()
+        return WriteResult(
+            op_id=op.op_id, outcome=WriteOutcome.APPLIED, platform_id=op.platform_id, platform_value=body
+        )
+
+    def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
+        """The insurance as Procore holds it now."""
+        return self.fetch(op.platform_id) if op.platform_id else None
+
+
+class PolicyLineWriter(ProcoreWriter):
+    """Insurances coisync creates, upserted through ``PATCH .../insurances/sync`` by ``origin_id``."""
+
+    name: ClassVar[str] = "policy_lines"
+    targets: ClassVar[frozenset[WriteTarget]] = frozenset({WriteTarget.POLICY_LINE})
+    platform_type: ClassVar[str] = "insurance_line"
+    idempotency: ClassVar[frozenset[Idempotency]] = frozenset({Idempotency.ORIGIN_ID})
+    owned_fields: ClassVar[tuple[str, ...]] = (
+        "party_ref",
+        "coverage_type",
+        "policy_number",
+        "insurer.name",
+        "effective_date",
+        "expiration_date",
+        "limit",
+        "origin_id",
+    )
+
+    def apply(self, op: WriteOp) -> WriteResult:
+        """Create the line, or bring it up to date; nothing when Procore already holds it."""
+        origin_id = op.origin_id or op.payload.get("origin_id")
+        if not origin_id:
+            return WriteResult(op_id=op.op_id, outcome=WriteOutcome.REJECTED, message="needs an origin_id")
+        payload = {**op.payload, "origin_id": str(origin_id)}
+        try:
+            current = self.read_back(op)
+            if current is not None and holds(current, payload):
+                return self._result(op, WriteOutcome.UNCHANGED, current)
+            item = {**payload, "id": current["id"]} if current is not None else payload
+            response = self.connector.session.request(
+                "PATCH",
+                f"{self.insurances_path}/sync",
+                json={"updates": [item]},
+                idempotency_key=op.op_id,  # keyed by origin_id: a resend cannot duplicate the line
+            )
+        except (HttpError, CircuitOpenError) as exc:
+            return self.failed(op, exc)
+        body = response.json()
+        entities, errors = body.get("entities") or [], body.get("errors") or []
+        if entities:
+            return self._result(op, WriteOutcome.APPLIED, entities[0])
+        error = errors[0] if errors else {}
+        if error.get("code") == 409:  # someone holds the origin_id: see whether it is ours, as wanted
+            found = self.read_back(op)
+            if found is not None and holds(found, payload):
+                return self._result(op, WriteOutcome.UNCHANGED, found)
+            outcome = WriteOutcome.CONFLICT
+        else:
+            outcome = WriteOutcome.REJECTED
+        message = f"Procore refused the line: {error.get('errors') or error or 'no entity returned'}"
+        return WriteResult(op_id=op.op_id, outcome=outcome, platform_id=op.platform_id, message=message)
+
+    def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
+        """The line with ``op``'s origin id (by id when known, else among the vendor's insurances)."""
+        origin_id = str(op.origin_id or op.payload.get("origin_id") or "")
+        if op.platform_id:
+            record = self.fetch(op.platform_id)
+            if record is not None and str(record.get("origin_id")) == origin_id:
+                return record
+        vendor_id = op.payload.get("vendor_id")
+        params = {"filters[vendor_id]": vendor_id} if vendor_id else {}
+        return next((r for r in self._listing(params) if str(r.get("origin_id")) == origin_id), None)
+
+    def _listing(self, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        pages = self.connector.session.paginate(
+            self.insurances_path, {"type": "page_link", "page_size": self.connector.config.page_size}, params
+        )
+        for page in pages:
+            yield from (r for r in page.records if isinstance(r, dict))
+
+    @staticmethod
+    def _result(op: WriteOp, outcome: WriteOutcome, record: Mapping[str, Any]) -> WriteResult:
+        return WriteResult(
+            op_id=op.op_id, outcome=outcome, platform_id=str(record.get("id")), platform_value=dict(record)
+        )
+
+
+__all__ = ["InsuranceStatusWriter", "PolicyLineWriter"]
