@@ -164,3 +164,20 @@ def test_collect_duplicate_across_plugins_is_reported_with_both_names(
     assert failed in {"a-plugin", "b-plugin"}
     assert "'a-plugin'" in reason and "'b-plugin'" in reason
     assert "could not register its connectors" in caplog.text
+
+
+def test_process_registry_follows_the_plugin_manager(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coisync.connector import get_connector_registry, reset_connector_registry
+    from coisync.plugins import reset_plugin_manager
+
+    monkeypatch.setenv("COISYNC_LOAD_PLUGINS", "builtin")
+    reset_plugin_manager()
+    reset_connector_registry()
+    try:
+        first = get_connector_registry()
+        assert get_connector_registry() is first
+        reset_plugin_manager()  # a new manager: the registry is collected again
+        assert get_connector_registry() is not first
+    finally:
+        reset_plugin_manager()
+        reset_connector_registry()

@@ -33,8 +33,9 @@ from coisync.mapping.parsing import parse_datetime
 Bound = Literal["closed", "open"]
 CursorKey = tuple[int, datetime | Decimal | str]
 
-MAX_SEEN_KEYS = 10_000
-"""Keys kept for tie de-duplication; a platform with more records sharing one value needs an open bound."""
+MAX_SEEN_KEYS = 1_000
+"""Keys kept for tie de-duplication. Past it, older ties may be handed over again, which the
+store's content-hash upsert absorbs; a platform with more records per value needs an open bound."""
 
 
 def cursor_key(value: str) -> CursorKey:

@@ -130,24 +130,26 @@ def collect_connectors(pm: pluggy.PluginManager) -> ConnectorRegistry:
 
 _lock = threading.Lock()
 _registry: ConnectorRegistry | None = None
+_source: pluggy.PluginManager | None = None
 
 
 def get_connector_registry() -> ConnectorRegistry:
-    """The process-wide registry, collected from the plugin manager on first use."""
-    global _registry
-    with _lock:
-        if _registry is None:
-            from coisync.plugins import get_plugin_manager
+    """The process-wide registry, collected from the plugin manager (again when the manager was reset)."""
+    global _registry, _source
+    from coisync.plugins import get_plugin_manager
 
-            _registry = collect_connectors(get_plugin_manager())
+    pm = get_plugin_manager()
+    with _lock:
+        if _registry is None or _source is not pm:
+            _registry, _source = collect_connectors(pm), pm
         return _registry
 
 
 def reset_connector_registry() -> None:
     """Forget the process-wide registry (tests that change plugins)."""
-    global _registry
+    global _registry, _source
     with _lock:
-        _registry = None
+        _registry, _source = None, None
 
 
 __all__ = [
