@@ -265,3 +265,15 @@ def test_rows_for_display() -> None:
     assert rows["policy_number"].write is None
     assert rows["status_checked_on"].source is None
     assert rows["status_checked_on"].direction == "reverse"
+
+
+def test_defaults_are_coerced_at_load(tmp_path: Path) -> None:
+    text = MAPPING.read_text(encoding="utf-8") + (
+        '\n[[records.policy.fields]]\ntarget = "renewal_date"\nsource = "renewal"\ncoerce = "date"\ndefault = "01/31/2026"\n'
+        '\n[[records.policy.fields]]\ntarget = "floor_limit"\nsource = "floor"\ncoerce = "money"\ndefault = "$5,000"\n'
+    )
+    path = tmp_path / "with_defaults.toml"
+    path.write_text(text, encoding="utf-8")
+    values = load_mapping(path).forward("policy", raw_policy()).values
+    assert values["renewal_date"] == date(2026, 1, 31)
+    assert values["floor_limit"] == {"amount": Decimal(5000), "currency": "USD"}

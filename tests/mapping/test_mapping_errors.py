@@ -189,6 +189,30 @@ CASES = [
             'values = { "OK" = "compliant" }', 'values = { "OK" = "compliant" }\nunknown = "drop"'
         ),
     ),
+    BadMapping(
+        "ambiguous_codes",
+        "",
+        "code_tables.status.values",
+        "'OK' and 'ok' are the same code once case and punctuation are ignored",
+        header=HEADER.replace(
+            'values = { "OK" = "compliant" }', 'values = { "OK" = "compliant", "ok" = "expired" }'
+        ),
+    ),
+    BadMapping(
+        "default_does_not_coerce",
+        '[[records.policy.fields]]\ntarget = "d"\nsource = "d"\ncoerce = "date"\ndefault = "someday"\n',
+        "records.policy.fields[1].default",
+        "does not fit coercion 'date': not a date: 'someday'",
+    ),
+    BadMapping(
+        "default_not_in_strict_table",
+        '[[records.policy.fields]]\ntarget = "s"\nsource = "s"\ncoerce = "code"\ntable = "status"\ndefault = "NOPE"\n',
+        "records.policy.fields[1].default",
+        "is not in code table 'status'",
+        header=HEADER.replace(
+            'values = { "OK" = "compliant" }', 'values = { "OK" = "compliant" }\nunknown = "error"'
+        ),
+    ),
     BadMapping("toml_syntax", "[[records.policy.fields]\n", "(syntax)", "is not valid TOML"),
 ]
 

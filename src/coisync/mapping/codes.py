@@ -168,4 +168,36 @@ BUILTIN_CODE_TABLES: dict[str, CodeTable] = {
 """Tables every mapping can use without defining them; a mapping's own table of the same name merges over."""
 
 
-__all__ = ["BUILTIN_CODE_TABLES", "CodeTable", "UnknownPolicy", "normalise_code", "snake_case"]
+TableEntries = tuple[Mapping[str, str], Mapping[str, str], UnknownPolicy]
+"""A table as written in a mapping file: values, reverse entries, unknown-code policy."""
+
+
+def tables_in_force(own: Mapping[str, TableEntries]) -> dict[str, CodeTable]:
+    """The built-in tables with a mapping file's own tables merged over (or added beside) them."""
+    tables = dict(BUILTIN_CODE_TABLES)
+    for name, (values, reverse, unknown) in own.items():
+        tables[name] = tables.get(name, CodeTable(name, {})).merged(values, reverse, unknown)
+    return tables
+
+
+def ambiguous_codes(values: Mapping[str, str]) -> tuple[str, str] | None:
+    """Two codes that look the same to a lookup but map to different values, if any."""
+    seen: dict[str, str] = {}
+    for code, canonical in values.items():
+        key = normalise_code(code)
+        if key in seen and values[seen[key]] != canonical:
+            return seen[key], code
+        seen.setdefault(key, code)
+    return None
+
+
+__all__ = [
+    "BUILTIN_CODE_TABLES",
+    "CodeTable",
+    "TableEntries",
+    "UnknownPolicy",
+    "ambiguous_codes",
+    "normalise_code",
+    "snake_case",
+    "tables_in_force",
+]

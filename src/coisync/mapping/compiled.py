@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from coisync.mapping.codes import BUILTIN_CODE_TABLES, CodeTable
-from coisync.mapping.coercions import CoercionOptions, get_coercion
+from coisync.mapping.codes import CodeTable, tables_in_force
+from coisync.mapping.coercions import get_coercion
 from coisync.mapping.engine import CompiledField, MappedRecord, PlatformPayload, RecordMapping
 from coisync.mapping.paths import parse_path
-from coisync.mapping.spec import FieldSpec, MappingSpec
+from coisync.mapping.spec import FieldSpec, MappingSpec, field_options
 
 
 @dataclass(frozen=True)
@@ -99,30 +99,23 @@ class PlatformMapping:
         ]
 
 
-def _tables(spec: MappingSpec) -> dict[str, CodeTable]:
-    tables = dict(BUILTIN_CODE_TABLES)
-    for name, table in spec.code_tables.items():
-        base = tables.get(name, CodeTable(name, {}))
-        tables[name] = base.merged(table.values, table.reverse, table.unknown)
-    return tables
-
-
 def _compile_field(spec: FieldSpec, tables: Mapping[str, CodeTable]) -> CompiledField:
+    options = field_options(spec, tables)
+    coercion = get_coercion(spec.coerce)
     return CompiledField(
         spec=spec,
         source=parse_path(spec.source) if spec.source else None,
         write=parse_path(spec.write_path) if spec.write_path else None,
         target=parse_path(spec.target),
-        coercion=get_coercion(spec.coerce),
-        options=CoercionOptions(
-            format=spec.format, currency=spec.currency, table=tables[spec.table] if spec.table else None
-        ),
+        coercion=coercion,
+        options=options,
+        default=None if spec.default is None else coercion.forward(spec.default, options),
     )
 
 
 def compile_mapping(spec: MappingSpec, source: str) -> PlatformMapping:
     """Build the runnable mapping from a checked spec (see :func:`coisync.mapping.spec.validate_mapping`)."""
-    tables = _tables(spec)
+    tables = tables_in_force({n: (t.values, t.reverse, t.unknown) for n, t in spec.code_tables.items()})
     records = {
         name: RecordMapping(
             name=name,

@@ -81,7 +81,7 @@ class PlatformPayload:
 
 @dataclass(frozen=True)
 class CompiledField:
-    """A field ready to run: parsed paths, the coercion and its options."""
+    """A field ready to run: parsed paths, the coercion, its options and the coerced default."""
 
     spec: FieldSpec
     source: Path | None
@@ -89,6 +89,7 @@ class CompiledField:
     target: Path
     coercion: Coercion
     options: CoercionOptions
+    default: Any = None
 
     def read(self, raw: Mapping[str, Any]) -> Any:
         """The canonical value from a platform record, ``MISSING`` when the path is absent.
@@ -97,13 +98,13 @@ class CompiledField:
             CoercionError: The value would not coerce, or a required value is missing.
         """
         value = self.source.get(raw) if self.source is not None else None
-        if value is MISSING and self.spec.default is None:
+        if value is MISSING and self.default is None:
             if self.spec.required:
                 raise CoercionError("required value is missing")
             return MISSING
         coerced = None if value is MISSING else self.coercion.forward(value, self.options)
         if coerced is None:
-            coerced = self.spec.default
+            coerced = self.default
         if coerced is None and self.spec.required:
             raise CoercionError("required value is empty")
         return coerced

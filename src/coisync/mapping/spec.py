@@ -8,13 +8,14 @@ turns their errors and the cross-field checks (duplicate targets, ownership, cod
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coisync.mapping.codes import BUILTIN_CODE_TABLES
-from coisync.mapping.coercions import COERCIONS, get_coercion
-from coisync.mapping.errors import MappingError, PathSyntaxError
+from coisync.mapping.codes import BUILTIN_CODE_TABLES, CodeTable, ambiguous_codes, tables_in_force
+from coisync.mapping.coercions import COERCIONS, CoercionOptions, get_coercion
+from coisync.mapping.errors import CoercionError, MappingError, PathSyntaxError
 from coisync.mapping.paths import parse_path
 from coisync.model.entities import EntityKind
 
@@ -179,12 +180,32 @@ def validate_mapping(data: dict[str, Any], file: str) -> MappingSpec:
         error = exc.errors()[0]
         problem, fix = _problem(error)
         raise MappingError(file, format_loc(tuple(error["loc"])), problem, fix) from None
+    for name, table in spec.code_tables.items():
+        clash = ambiguous_codes(table.values)
+        if clash:
+            raise MappingError(
+                file,
+                f"code_tables.{name}.values",
+                f"{clash[0]!r} and {clash[1]!r} are the same code once case and punctuation are ignored, "
+                "but map to different values",
+                "keep one of them",
+            )
+    tables = tables_in_force({n: (t.values, t.reverse, t.unknown) for n, t in spec.code_tables.items()})
     for record_name, record in spec.records.items():
-        _check_record(spec, record_name, record, file)
+        _check_record(spec, record_name, record, file, tables)
     return spec
 
 
-def _check_record(spec: MappingSpec, record_name: str, record: RecordSpec, file: str) -> None:
+def field_options(field: FieldSpec, tables: Mapping[str, CodeTable]) -> CoercionOptions:
+    """The coercion options of a field, its code table looked up in ``tables``."""
+    return CoercionOptions(
+        format=field.format, currency=field.currency, table=tables[field.table] if field.table else None
+    )
+
+
+def _check_record(
+    spec: MappingSpec, record_name: str, record: RecordSpec, file: str, tables: dict[str, CodeTable]
+) -> None:
     targets: dict[str, int] = {}
     writes: dict[str, int] = {}
     for position, field in enumerate(record.fields):
@@ -198,6 +219,13 @@ def _check_record(spec: MappingSpec, record_name: str, record: RecordSpec, file:
             )
         targets[field.target] = position
         _check_field(spec, field, key, file)
+        if field.default is not None:
+            try:
+                COERCIONS[field.coerce].forward(field.default, field_options(field, tables))
+            except CoercionError as exc:
+                raise MappingError(
+                    file, f"{key}.default", f"does not fit coercion {field.coerce!r}: {exc}"
+                ) from None
         if field.effective_direction != "forward" and field.write_path is not None:
             path = str(parse_path(field.write_path))
             if path in writes:
@@ -281,6 +309,7 @@ __all__ = [
     "MappingSpec",
     "Owner",
     "RecordSpec",
+    "field_options",
     "format_loc",
     "validate_mapping",
 ]
