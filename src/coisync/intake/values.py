@@ -52,7 +52,7 @@ def parse_money(raw: str | None) -> Reading:
         ``(Decimal, confidence)``; ``(None, 1.0)`` for blank text, ``(None, 0.0)`` for text that
         is not an amount. Amounts below 100 without a suffix read as unlikely limits (0.5).
     """
-    text = clean_text(raw).replace(" ", "")
+    text = clean_text(raw)
     if not text:
         return None, 1.0
     match = _MONEY.match(text)
