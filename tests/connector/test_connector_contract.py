@@ -342,3 +342,77 @@ def test_connector_needs_its_config_model() -> None:
 def test_unknown_stream_lists_known() -> None:
     with connector(FakeAcme([])) as acme, pytest.raises(KeyError, match=r"known: policies"):
         acme.stream("vendors")
+
+
+@pytest.mark.usefixtures("api_key")
+def test_contract_problems_of_a_good_connector_are_none() -> None:
+    from coisync.connector import contract_problems
+
+    with connector(FakeAcme([])) as acme:
+        assert contract_problems(acme) == []
+
+
+@pytest.mark.usefixtures("api_key")
+def test_contract_problems_found() -> None:
+    from coisync.connector import contract_problems
+
+    class VendorStream(PolicyStream):
+        name = "policies"  # a second stream with the same name
+        entity = EntityKind.PARTY
+        platform_type = "vendor"
+
+    class WrongEntity(PolicyStream):
+        name = "wrong"
+        entity = EntityKind.PARTY
+
+    class Greedy(StatusWriter):
+        owned_fields = ("policy_number",)
+
+    class Broken(AcmeConnector):
+        read_only = True
+        read_only_reason = "testing"
+
+        def streams(self) -> Sequence[Stream]:
+            return [PolicyStream(self), VendorStream(self), WrongEntity(self)]
+
+        def writers(self) -> Sequence[Writer]:
+            return [Greedy(self)]
+
+    acme = connector(FakeAcme([]))
+    broken = Broken(acme.config, mapping=acme.mapping)
+    problems = contract_problems(broken)
+    assert "stream name 'policies' is used 2 times" in problems
+    assert "stream 'policies': reads 'vendor', which the mapping does not map" in problems
+    assert (
+        "stream 'wrong': yields 'party' but the mapping maps 'policy' to 'certificate'"
+        in problems
+    )
+    assert "read-only connector offers writers: status" in problems
+    assert "writer 'status' owns 'policy_number', which the mapping leaves to the platform" in problems
+
+
+def test_contract_problem_when_the_mapping_does_not_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coisync.connector import contract_problems
+
+    monkeypatch.setenv("ACME_TEST_KEY", "k-123")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[mapping]\nname = 'x'\n", encoding="utf-8")
+    config = parse_connection(
+        "acme",
+        {
+            "connector": "acmelease",
+            "base_url": "https://api.acme.test",
+            "mapping": str(bad),
+            "credentials": {"headers": {"x-api-key": {"$env": "ACME_TEST_KEY"}}},
+        },
+        AcmeConfig,
+    )
+
+    class NoShippedMapping(AcmeConnector):
+        name = "acmelease_missing_test"
+
+    (problem,) = contract_problems(NoShippedMapping(config))
+    assert problem.startswith("mapping: ")
+    assert "no mapping found for 'acmelease_missing_test'" in problem

@@ -21,6 +21,7 @@ from coisync.connector.config import (
     load_connection,
     parse_connection,
 )
+from coisync.connector.contract import contract_problems
 from coisync.connector.credentials import (
     ApiKeyCredentials,
     BasicCredentials,
@@ -80,6 +81,7 @@ __all__ = [
     "collect_connectors",
     "connection_tables",
     "content_hash",
+    "contract_problems",
     "cursor_key",
     "get_connector_registry",
     "load_connection",
