@@ -39,7 +39,7 @@ def contract_problems(connector: Connector) -> list[str]:
         elif mapping.records[stream.platform_type].spec.entity != str(stream.entity):
             mapped = mapping.records[stream.platform_type].spec.entity
             problems.append(
-                f"{where}: yields {stream.entity!r} but the mapping maps {stream.platform_type!r} to {mapped!r}"
+                f"{where}: yields {str(stream.entity)!r} but the mapping maps {stream.platform_type!r} to {mapped!r}"
             )
         if stream.batch_size < 1:
             problems.append(f"{where}: batch_size must be at least 1")
