@@ -383,10 +383,7 @@ def test_contract_problems_found() -> None:
     problems = contract_problems(broken)
     assert "stream name 'policies' is used 2 times" in problems
     assert "stream 'policies': reads 'vendor', which the mapping does not map" in problems
-    assert (
-        "stream 'wrong': yields 'party' but the mapping maps 'policy' to 'certificate'"
-        in problems
-    )
+    assert "stream 'wrong': yields 'party' but the mapping maps 'policy' to 'certificate'" in problems
     assert "read-only connector offers writers: status" in problems
     assert "writer 'status' owns 'policy_number', which the mapping leaves to the platform" in problems
 
