@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from coisync.http.clock import Clock, SystemClock
 from coisync.http.errors import AuthError, InvalidResponseError, ServerError
+from coisync.http.retry import RetryableOutcome, server_wait
 
 DEFAULT_REFRESH_MARGIN = 60.0
 """Seconds before expiry at which an OAuth token is replaced."""
@@ -162,11 +163,16 @@ class OAuth2ClientCredentials(httpx.Auth):
                 status=response.status_code,
             )
         if response.status_code != 200:
-            raise ServerError(
+            error = ServerError(
                 f"the token endpoint answered HTTP {response.status_code}; try again later",
                 method="POST",
                 status=response.status_code,
             )
+            if response.status_code == 429 or response.status_code >= 500:
+                # Throttled or unwell before the API request was sent: the whole request may
+                # be retried (after the server's wait), whatever its method.
+                raise RetryableOutcome(error, wait_hint=server_wait(response, self._clock) or 0.0)
+            raise error
         try:
             payload = response.json()
             value = str(payload["access_token"])
