@@ -48,7 +48,10 @@ waiver,w1,,,,,t1,,,Risk Manager,Accepted,2026-02-01,limit.below_minimum|holder.n
     prop = store.get_property("b1")
     assert prop is not None and prop.holder.name == "One Main Holder LLC"
     waiver = store.get_waiver("w1")
-    assert waiver is not None and waiver.scope.finding_codes == ("limit.below_minimum", "holder.name_mismatch")
+    assert waiver is not None and waiver.scope.finding_codes == (
+        "limit.below_minimum",
+        "holder.name_mismatch",
+    )
     agreement = store.get_agreement("a1")
     assert agreement is not None and agreement.start_date is not None
 
@@ -68,14 +71,23 @@ c2,v2,Freight Co,,marine cargo,MC-1,2026-03-01,2027-03-01,Ocean Marine,,,,,,,,25
     assert summary.problems == [] and summary.types["certificate"].inserted == 2
     cert = store.get_certificate("c1")
     assert cert is not None
-    assert [line.coverage_type for line in cert.lines] == ["general_liability", "auto_liability", "workers_compensation"]
-    assert [(i.letter, i.name, i.naic) for i in cert.insurers] == [("A", "Harbor Mutual", "23450"), ("B", "Keystone Casualty", "31127")]
+    assert [line.coverage_type for line in cert.lines] == [
+        "general_liability",
+        "auto_liability",
+        "workers_compensation",
+    ]
+    assert [(i.letter, i.name, i.naic) for i in cert.insurers] == [
+        ("A", "Harbor Mutual", "23450"),
+        ("B", "Keystone Casualty", "31127"),
+    ]
     assert [line.insurer_letter for line in cert.lines] == ["A", "B", "A"]
     assert cert.lines[0].limits["each_occurrence"].amount == Decimal(1_000_000)
     assert cert.lines[0].additional_insured is True and cert.lines[2].statutory is True
     assert cert.holder is not None and cert.holder.name == "One Main Owner LLC"
     marine = store.get_certificate("c2")
-    assert marine is not None and marine.lines[0].limits["other:Any one conveyance"].amount == Decimal(250_000)
+    assert marine is not None and marine.lines[0].limits["other:Any one conveyance"].amount == Decimal(
+        250_000
+    )
     again = import_files(store, [path], record_type="certificate").summary
     assert again.rows_written == 0 and again.types["certificate"].unchanged == 2
 

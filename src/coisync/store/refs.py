@@ -128,7 +128,9 @@ def get_refs(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 500) ->
     found: dict[RefKey, ExternalRef] = {}
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), chunk_size):
-        rows = conn.execute(sa.select(schema.external_refs).where(_key_match(unique[start : start + chunk_size])))
+        rows = conn.execute(
+            sa.select(schema.external_refs).where(_key_match(unique[start : start + chunk_size]))
+        )
         for row in rows:
             ref = _to_ref(row)
             found[ref_key(ref)] = ref
@@ -143,7 +145,8 @@ def iter_connection_refs(conn: Connection, connection: str, chunk_size: int = 10
         query = sa.select(t).where(t.c.connection == connection)
         if after is not None:
             query = query.where(
-                sa.tuple_(t.c.platform_type, t.c.platform_id) > sa.tuple_(sa.literal(after[1]), sa.literal(after[2]))
+                sa.tuple_(t.c.platform_type, t.c.platform_id)
+                > sa.tuple_(sa.literal(after[1]), sa.literal(after[2]))
             )
         rows = conn.execute(query.order_by(t.c.platform_type, t.c.platform_id).limit(chunk_size)).all()
         if not rows:
