@@ -181,7 +181,10 @@ class EvaluationContext:
         key = requirement.coverage_type
         if key not in self._best:
             in_force = self.in_force(key)
-            self._best[key] = max(in_force, key=lambda ref: _rank(ref, requirement)) if in_force else None
+            if len(in_force) > 1:
+                self._best[key] = max(in_force, key=lambda ref: _rank(ref, requirement))
+            else:
+                self._best[key] = in_force[0] if in_force else None
         return self._best[key]
 
     @cached_property
