@@ -209,6 +209,10 @@ class Connector(ABC):
             )
         return CheckItem(True, "writes are on")
 
+    def requests_made(self) -> int:
+        """Requests this connector has sent so far (0 before its session exists)."""
+        return self._session.requests_made if self._session is not None else 0
+
     def close(self) -> None:
         """Release the HTTP session."""
         if self._session is not None:

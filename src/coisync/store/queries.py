@@ -148,6 +148,15 @@ def iter_party_bundles(
         yield from _bundle(conn, chunk)
 
 
+def party_bundles(conn: Connection, party_ids: Sequence[str], chunk_size: int = DEFAULT_CHUNK) -> Iterator[PartyBundle]:
+    """The bundles of the listed parties that exist, in chunks of ``chunk_size`` (in id order)."""
+    ids = sorted(set(party_ids))
+    t = schema.parties
+    for start in range(0, len(ids), chunk_size):
+        rows = conn.execute(sa.select(t.c.body).where(t.c.id.in_(ids[start : start + chunk_size])).order_by(t.c.id))
+        yield from _bundle(conn, [load(Party, row.body) for row in rows])
+
+
 def _bundle(conn: Connection, parties: list[Party]) -> Iterator[PartyBundle]:
     ids = [p.id for p in parties]
     agreements = for_parties(conn, schema.agreements, Agreement, ids)

@@ -84,14 +84,6 @@ class Assembled:
         self.models.setdefault(record_type, []).append(model)
 
 
-def ref_keys_needed(
-    connection: str, records: Iterable[PlatformRecord], mapping: RecordMapping
-) -> list[RefKey]:
-    """Keys of the records themselves (their refs decide their entity ids)."""
-    del mapping
-    return [(connection, r.platform_type, r.platform_id) for r in records]
-
-
 def related_keys(connection: str, values: Mapping[str, Any]) -> list[RefKey]:
     """Keys of the records a mapped record points at (``party_ref.<type>``, ``property_ref.<type>``)."""
     keys: list[RefKey] = []

@@ -1,0 +1,128 @@
+"""The evaluate step: re-judge the parties whose inputs changed, or whose next review day came.
+
+A party is re-evaluated when it is marked changed (any ingest path or pull marks it), when it
+has no stored verdict yet, when its ``next_review`` day has arrived (policies expire and enter
+expiring windows without any record changing), or on ``--full``. Each verdict is stored with the
+canonical values it asks platforms to show; the changed-party marks are cleared in the same
+transaction, so a crash re-evaluates rather than forgets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from coisync.compliance import default_rules
+from coisync.model import Property
+from coisync.portfolio import PortfolioSettings, evaluate_party
+from coisync.store import Store, schema
+from coisync.store.engine import read_connection
+from coisync.store.queries import party_bundles
+from coisync.store.review import party_changes
+from coisync.sync import tables
+from coisync.sync.desired import desired_values, next_review
+from coisync.sync.values import dumps
+
+CHUNK = 500
+
+
+@dataclass
+class EvaluateResult:
+    """What the evaluate step did."""
+
+    evaluated: int = 0
+    changed: int = 0
+
+
+def parties_to_evaluate(conn: Connection, as_of: date, *, full: bool) -> list[str]:
+    """Party ids due for evaluation (see the module docs)."""
+    parties = schema.parties
+    if full:
+        return [row.id for row in conn.execute(sa.select(parties.c.id))]
+    v = tables.verdicts
+    marked = sa.select(party_changes.c.party_id)
+    unjudged = sa.select(parties.c.id).where(~sa.exists().where(v.c.party_id == parties.c.id))
+    due = sa.select(v.c.party_id).where(v.c.next_review.is_not(None), v.c.next_review <= as_of)
+    ids: set[str] = set()
+    for query in (marked, unjudged, due):
+        ids.update(str(row[0]) for row in conn.execute(query))
+    return sorted(ids)
+
+
+def _upsert_verdict(conn: Connection, row: Mapping[str, Any]) -> None:
+    v = tables.verdicts
+    insert = postgresql.insert(v) if conn.dialect.name == "postgresql" else sqlite.insert(v)
+    update = {k: insert.excluded[k] for k in row if k != "party_id"}
+    conn.execute(insert.values(**row).on_conflict_do_update(index_elements=[v.c.party_id], set_=update))
+
+
+def stored_hashes(conn: Connection, party_ids: list[str]) -> dict[str, str]:
+    """Content hash of each listed party's stored verdict."""
+    v = tables.verdicts
+    rows = conn.execute(sa.select(v.c.party_id, v.c.content_hash).where(v.c.party_id.in_(party_ids)))
+    return {row.party_id: row.content_hash for row in rows}
+
+
+def evaluate_changed(
+    store: Store,
+    settings: PortfolioSettings,
+    *,
+    as_of: date | None = None,
+    full: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> EvaluateResult:
+    """Evaluate every party that is due and store the verdicts with their desired values.
+
+    Without ``as_of`` each party is judged on today's date in its property's time zone; the
+    UTC date decides which parties are due.
+    """
+    result = EvaluateResult()
+    started = datetime.now(tz=UTC)
+    day = as_of or started.date()
+    with read_connection(store.engine) as conn:
+        due = parties_to_evaluate(conn, day, full=full)
+        properties: Mapping[str, Property] = {p.id: p for p in store.iter_properties()}
+    rules = list(default_rules())
+    for start in range(0, len(due), CHUNK):
+        chunk = due[start : start + CHUNK]
+        with read_connection(store.engine) as conn:
+            bundles = list(party_bundles(conn, chunk))
+        rows: list[dict[str, Any]] = []
+        for bundle in bundles:
+            verdict = evaluate_party(bundle, properties, settings, as_of=as_of, rules=rules)
+            body = dumps(desired_values(verdict, bundle, day))
+            review = next_review(bundle, settings.windows, day)
+            digest = hashlib.sha256(f"{verdict.status.value}|{body}".encode()).hexdigest()
+            rows.append(
+                {
+                    "party_id": bundle.party.id,
+                    "status": verdict.status.value,
+                    "as_of": day,
+                    "next_review": review,
+                    "content_hash": digest,
+                    "body": body,
+                    "evaluated_at": started,
+                }
+            )
+        with store.transaction() as conn:
+            before = stored_hashes(conn, [str(r["party_id"]) for r in rows])
+            for row in rows:
+                if before.get(str(row["party_id"])) != row["content_hash"]:
+                    result.changed += 1
+                _upsert_verdict(conn, row)
+            conn.execute(
+                party_changes.delete().where(
+                    party_changes.c.party_id.in_(chunk), party_changes.c.changed_at <= started
+                )
+            )
+        result.evaluated += len(rows)
+        if progress:
+            progress(len(chunk))
+    return result

@@ -1,0 +1,203 @@
+"""The durable outbox: every platform write is a row before it is a request.
+
+States::
+
+    pending ──claim──► sending ──confirm──► confirmed
+       ▲                  │ └──fail────────► failed      (the platform refused it)
+       └──── retry ───────┘ └──conflict────► conflict    (the record changed under us)
+    held                     the write cap stopped the run before any push
+    cancelled                a later plan superseded it, or it was reverted before sending
+
+A ``sending`` row found at the start of a run was interrupted after (maybe) reaching the
+platform: it is read back before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from coisync.connector import WriteOp, WriteTarget
+from coisync.sync.tables import outbox
+from coisync.sync.values import dumps
+
+PENDING, SENDING, CONFIRMED, FAILED, CONFLICT, HELD, CANCELLED = (
+    "pending",
+    "sending",
+    "confirmed",
+    "failed",
+    "conflict",
+    "held",
+    "cancelled",
+)
+OPEN_STATES = (PENDING, SENDING)
+
+
+def op_id(
+    run_id: str, connection: str, platform_type: str, platform_id: str | None, payload: Mapping[str, Any]
+) -> str:
+    """A stable operation id: the same run writing the same values to the same record."""
+    text = "|".join((run_id, connection, platform_type, platform_id or "", dumps(payload)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One outbox row, with the write operation it holds."""
+
+    op: WriteOp
+    run_id: str
+    state: str
+    attempts: int
+    before: dict[str, Any]
+    entity_kind: str | None
+    entity_id: str | None
+    last_error: str | None
+
+
+def _now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+def add(
+    conn: Connection,
+    op: WriteOp,
+    *,
+    run_id: str,
+    before: Mapping[str, Any],
+    state: str = PENDING,
+    entity: tuple[str, str] | None = None,
+) -> None:
+    """Record a planned write (a second identical op of the same run is ignored)."""
+    exists = conn.execute(sa.select(outbox.c.op_id).where(outbox.c.op_id == op.op_id)).first()
+    if exists:
+        return
+    now = _now()
+    conn.execute(
+        outbox.insert().values(
+            op_id=op.op_id,
+            run_id=run_id,
+            connection=op.connection,
+            job=op.job,
+            target=op.target.value,
+            platform_type=op.platform_type,
+            platform_id=op.platform_id,
+            origin_id=op.origin_id,
+            entity_kind=entity[0] if entity else None,
+            entity_id=entity[1] if entity else None,
+            payload=dumps(op.payload),
+            desired=dumps(op.desired),
+            before=dumps(before),
+            expected_version=op.expected_version,
+            state=state,
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+
+
+def _row(row: Any) -> OutboxRow:
+    op = WriteOp(
+        op_id=row.op_id,
+        connection=row.connection,
+        target=WriteTarget(row.target),
+        platform_type=row.platform_type,
+        platform_id=row.platform_id,
+        payload=json.loads(row.payload),
+        desired=json.loads(row.desired),
+        job=row.job,
+        expected_version=row.expected_version,
+        origin_id=row.origin_id,
+    )
+    return OutboxRow(
+        op=op,
+        run_id=row.run_id,
+        state=row.state,
+        attempts=row.attempts,
+        before=json.loads(row.before or "{}"),
+        entity_kind=row.entity_kind,
+        entity_id=row.entity_id,
+        last_error=row.last_error,
+    )
+
+
+def open_rows(
+    conn: Connection, connection: str, states: tuple[str, ...] = OPEN_STATES
+) -> Iterator[OutboxRow]:
+    """Rows still to send (or to read back) for one connection, oldest first."""
+    query = (
+        sa.select(outbox)
+        .where(outbox.c.connection == connection, outbox.c.state.in_(states))
+        .order_by(outbox.c.created_at, outbox.c.op_id)
+    )
+    for row in conn.execute(query).all():
+        yield _row(row)
+
+
+def rows_of_run(conn: Connection, run_id: str, state: str | None = None) -> list[OutboxRow]:
+    """Every row a run planned (optionally in one state)."""
+    query = sa.select(outbox).where(outbox.c.run_id == run_id)
+    if state:
+        query = query.where(outbox.c.state == state)
+    return [_row(row) for row in conn.execute(query.order_by(outbox.c.created_at, outbox.c.op_id))]
+
+
+def set_state(
+    conn: Connection,
+    op_id_: str,
+    state: str,
+    *,
+    error: str | None = None,
+    attempt: bool = False,
+    platform_id: str | None = None,
+) -> None:
+    """Move a row to ``state`` (counting an attempt when one is made)."""
+    values: dict[str, Any] = {"state": state, "updated_at": _now()}
+    if error is not None:
+        values["last_error"] = error[:2000]
+    if attempt:
+        values["attempts"] = outbox.c.attempts + 1
+    if platform_id is not None:
+        values["result_platform_id"] = platform_id
+    conn.execute(outbox.update().where(outbox.c.op_id == op_id_).values(**values))
+
+
+def supersede(conn: Connection, connection: str, platform_type: str, platform_id: str | None) -> int:
+    """Cancel older pending writes to the same record (a newer plan replaces them)."""
+    result = conn.execute(
+        outbox.update()
+        .where(
+            outbox.c.connection == connection,
+            outbox.c.platform_type == platform_type,
+            outbox.c.platform_id == platform_id,
+            outbox.c.state.in_((PENDING, HELD)),
+        )
+        .values(state=CANCELLED, updated_at=_now())
+    )
+    return int(result.rowcount or 0)
+
+
+def supersede_connection(conn: Connection, connection: str) -> int:
+    """Cancel every pending or held write of a connection: a new full plan replaces them."""
+    result = conn.execute(
+        outbox.update()
+        .where(outbox.c.connection == connection, outbox.c.state.in_((PENDING, HELD)))
+        .values(state=CANCELLED, updated_at=_now())
+    )
+    return int(result.rowcount or 0)
+
+
+def count_by_state(conn: Connection, run_id: str) -> dict[str, int]:
+    """How many of a run's rows are in each state."""
+    rows = conn.execute(
+        sa.select(outbox.c.state, sa.func.count()).where(outbox.c.run_id == run_id).group_by(outbox.c.state)
+    )
+    return {str(state): int(n) for state, n in rows}

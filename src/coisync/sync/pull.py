@@ -1,0 +1,250 @@
+"""The pull step: platform streams into the canonical store, one transaction per batch.
+
+Each batch's entities, refs, quarantine rows, changed-party marks and the stream's cursor are
+committed together, so the cursor is never ahead of the data it covers and a crash at any point
+re-reads at most one batch (which the content-hash checks then absorb).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from coisync.connector import Connector, Cursor, PlatformRecord, Quarantined, Stream
+from coisync.errors import StoreError
+from coisync.model import CanonicalModel, ExternalRef
+from coisync.store import RECORD_TABLES, Store
+from coisync.store.queries import load
+from coisync.store.refs import RefKey, get_refs, upsert_refs
+from coisync.store.review import mark_party_changed
+from coisync.sync import crashpoints
+from coisync.sync.assemble import Assembler, related_keys
+from coisync.sync.tables import quarantine
+from coisync.sync.values import dumps
+
+log = logging.getLogger("coisync.sync")
+
+ENTITY_RECORD_TYPE = {"party": "party", "property": "property", "agreement": "agreement"}
+
+
+@dataclass
+class StreamResult:
+    """What one stream's pull did."""
+
+    connection: str
+    stream: str
+    read: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    batches: int = 0
+
+
+def saved_cursor(store: Store, connection: str, stream: Stream, *, full: bool) -> Cursor:
+    """The cursor to read from: the saved one, or the beginning on ``--full`` or a first run.
+
+    Raises:
+        StoreError: The saved cursor cannot be read (corrupt or from another version).
+    """
+    if full:
+        return stream.initial_cursor()
+    state = store.get_sync_state(connection, stream.name)
+    if state is None:
+        return stream.initial_cursor()
+    try:
+        return stream.cursor_from_state(json.dumps(state.cursor))
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise StoreError(
+            f"the saved cursor of {connection}/{stream.name} cannot be read ({type(exc).__name__}); "
+            f"nothing was written. Read the stream again from the start with "
+            f"`coisync sync --connection {connection} --full`"
+        ) from None
+
+
+def _current_models(conn: Connection, record_type: str, ids: Iterable[str]) -> dict[str, CanonicalModel]:
+    spec = RECORD_TABLES[record_type]
+    wanted = list(set(ids))
+    if not wanted or spec.versioned:
+        return {}
+    rows = conn.execute(sa.select(spec.table.c.id, spec.table.c.body).where(spec.table.c.id.in_(wanted)))
+    return {row.id: load(spec.model, row.body) for row in rows}
+
+
+def _quarantine(conn: Connection, connection: str, items: Sequence[Quarantined], run_id: str) -> None:
+    now = datetime.now(tz=UTC)
+    for item in items:
+        raw = dumps(item.raw) if not isinstance(item.raw, str) else item.raw
+        key = f"{item.platform_type}:{item.platform_id}" if item.platform_id else f"raw:{hash_text(raw)}"
+        values = {
+            "connection": connection,
+            "stream": item.stream,
+            "record_key": key[:300],
+            "platform_type": item.platform_type,
+            "platform_id": item.platform_id,
+            "reason": item.reason,
+            "raw": raw,
+            "run_id": run_id,
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "resolved_at": None,
+        }
+        insert = (
+            postgresql.insert(quarantine) if conn.dialect.name == "postgresql" else sqlite.insert(quarantine)
+        )
+        conn.execute(
+            insert.values(**values).on_conflict_do_update(
+                index_elements=[quarantine.c.connection, quarantine.c.stream, quarantine.c.record_key],
+                set_={
+                    "reason": item.reason,
+                    "raw": raw,
+                    "run_id": run_id,
+                    "last_seen_at": now,
+                    "resolved_at": None,
+                },
+            )
+        )
+
+
+def _resolve_quarantine(
+    conn: Connection, connection: str, stream: str, records: Sequence[PlatformRecord]
+) -> None:
+    keys = [f"{r.platform_type}:{r.platform_id}" for r in records]
+    if keys:
+        conn.execute(
+            quarantine.update()
+            .where(
+                quarantine.c.connection == connection,
+                quarantine.c.stream == stream,
+                quarantine.c.record_key.in_(keys),
+                quarantine.c.resolved_at.is_(None),
+            )
+            .values(resolved_at=datetime.now(tz=UTC))
+        )
+
+
+def _changed(record: PlatformRecord, ref: ExternalRef | None) -> bool:
+    return ref is None or ref.content_hash != record.content_hash
+
+
+@lru_cache(maxsize=64)
+def _spec_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def mapping_fingerprint(connector: Connector, platform_type: str) -> str:
+    """A digest of the mapping a record type is read through."""
+    spec = connector.mapping.record(platform_type).spec
+    return _spec_digest(spec.model_dump_json())
+
+
+def fingerprint(content_hash: str, salt: str) -> str:
+    """A record's content hash bound to the mapping it was read through."""
+    return hashlib.sha256(f"{content_hash}|{salt}".encode()).hexdigest()
+
+
+def hash_text(text: str) -> str:
+    """A short digest of a text (quarantine keys for records without an id)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def write_batch(
+    store: Store,
+    connector: Connector,
+    stream: Stream,
+    records: Sequence[PlatformRecord],
+    quarantined: Sequence[Quarantined],
+    cursor: Cursor,
+    run_id: str,
+    *,
+    force: bool = False,
+) -> tuple[int, int, int]:
+    """Map, assemble and commit one batch with its cursor; returns (changed, unchanged, quarantined)."""
+    name = connector.config.name
+    mapping = connector.mapping.record(stream.platform_type)
+    assembler = Assembler(name)
+    with store.transaction() as conn:
+        own: list[RefKey] = [(name, r.platform_type, r.platform_id) for r in records]
+        known = get_refs(conn, own)
+        pending = [
+            r
+            for r in records
+            if force
+            or known.get((name, r.platform_type, r.platform_id)) is None
+            or known[(name, r.platform_type, r.platform_id)].content_hash != r.content_hash
+        ]
+        related: list[RefKey] = []
+        for record in pending:
+            mapped = mapping.forward(record.raw)
+            related.extend(related_keys(name, mapped.values))
+        known.update(get_refs(conn, related))
+        record_type = ENTITY_RECORD_TYPE.get(stream.entity)
+        existing: Mapping[str, CanonicalModel] = {}
+        if record_type:
+            ids = [assembler.entity_id((name, r.platform_type, r.platform_id), known) for r in pending]
+            existing = _current_models(conn, record_type, ids)
+        batch = assembler.assemble(pending, mapping, stream.entity, known, existing, force=True)
+        batch.unchanged += len(records) - len(pending)
+        for rtype, models in batch.models.items():
+            store.upsert(rtype, models, conn=conn)
+        upsert_refs(conn, batch.refs)
+        all_quarantined = [*quarantined, *batch.quarantined]
+        _quarantine(conn, name, all_quarantined, run_id)
+        bad = {(q.platform_type, q.platform_id) for q in batch.quarantined}
+        _resolve_quarantine(
+            conn, name, stream.name, [r for r in pending if (r.platform_type, r.platform_id) not in bad]
+        )
+        for party_id in sorted(batch.changed_parties):
+            mark_party_changed(conn, party_id, f"{name}/{stream.name}")
+        crashpoints.hit("pull.before_commit")
+        store.set_sync_state(name, stream.name, cursor.model_dump(mode="json"), run_id, conn=conn)
+    crashpoints.hit("pull.batch")
+    changed = sum(len(m) for m in batch.models.values())
+    return changed, batch.unchanged, len(all_quarantined)
+
+
+def pull_stream(
+    store: Store,
+    connector: Connector,
+    stream: Stream,
+    run_id: str,
+    *,
+    full: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> StreamResult:
+    """Read one stream from its saved cursor into the store."""
+    name = connector.config.name
+    result = StreamResult(connection=name, stream=stream.name)
+    cursor = saved_cursor(store, name, stream, full=full)
+    for batch in stream.read(cursor):
+        changed, unchanged, quarantined = write_batch(
+            store, connector, stream, batch.records, batch.quarantined, batch.cursor, run_id
+        )
+        result.read += len(batch)
+        result.changed += changed
+        result.unchanged += unchanged
+        result.quarantined += quarantined
+        result.batches += 1
+        if progress:
+            progress(len(batch))
+    if result.batches == 0:
+        # An empty stream still records that it was read (a non-null state for the next run).
+        store.set_sync_state(name, stream.name, cursor.model_dump(mode="json"), run_id)
+    log.info(
+        "pulled %s/%s: %d read, %d changed, %d quarantined",
+        name,
+        stream.name,
+        result.read,
+        result.changed,
+        result.quarantined,
+    )
+    return result

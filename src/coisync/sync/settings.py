@@ -1,0 +1,43 @@
+"""Sync settings: the ``[sync]`` table of coisync.toml.
+
+```toml
+[sync]
+max_write_fraction = 0.2        # stop before pushing when a run would change more of a connection
+conflict_policy = "keep_theirs" # or "ours": what to do when a person changed a coisync-owned field
+expected_interval_hours = 26    # coisync health: a connection older than this is unhealthy
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from coisync.config import config_error
+from coisync.errors import ConfigError
+
+
+class SyncSettings(BaseModel):
+    """The ``[sync]`` table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_write_fraction: float = Field(default=0.2, gt=0, le=1)
+    min_writes_before_cap: int = Field(
+        default=5, ge=0, description="Runs planning fewer writes are never capped"
+    )
+    conflict_policy: Literal["keep_theirs", "ours"] = "keep_theirs"
+    expected_interval_hours: float = Field(default=26, gt=0)
+
+
+def load_sync_settings(config: Mapping[str, Any]) -> SyncSettings:
+    """Validate ``[sync]``; errors name the key and the fix."""
+    raw = config.get("sync", {})
+    if not isinstance(raw, Mapping):
+        raise ConfigError("sync", "must be a table", "write it as [sync]")
+    try:
+        return SyncSettings.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise config_error("sync", exc) from None
