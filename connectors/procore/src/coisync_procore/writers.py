@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from coisync.connector import Idempotency, WriteOp, WriteOutcome, WriteResult, WriteTarget
 from coisync.http import CircuitOpenError, HttpError
-from coisync_procore.write_base import ProcoreWriter, holds
+from coisync_procore.write_base import ProcoreWriter, holds, same_value
 
 
 class InsuranceStatusWriter(ProcoreWriter):
@@ -96,6 +96,12 @@ class PolicyLineWriter(ProcoreWriter):
         payload = {**op.payload, "origin_id": str(origin_id)}
         try:
             current = self.read_back(op)
+            if current is not None and not same_value(current.get("vendor_id"), payload.get("vendor_id")):
+                message = (
+                    f"origin_id {origin_id} is held by insurance {current.get('id')} of vendor "
+                    f"{current.get('vendor_id')}, not {payload.get('vendor_id')}"
+                )
+                return WriteResult(op_id=op.op_id, outcome=WriteOutcome.CONFLICT, message=message)
             if current is not None and holds(current, payload):
                 return self._result(op, WriteOutcome.UNCHANGED, current)
             item = {**payload, "id": current["id"]} if current is not None else payload
@@ -123,15 +129,19 @@ class PolicyLineWriter(ProcoreWriter):
         return WriteResult(op_id=op.op_id, outcome=outcome, platform_id=op.platform_id, message=message)
 
     def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
-        """The line with ``op``'s origin id (by id when known, else among the vendor's insurances)."""
+        """The insurance holding ``op``'s origin id: by id when known, else the vendor's, else the company's."""
         origin_id = str(op.origin_id or op.payload.get("origin_id") or "")
         if op.platform_id:
             record = self.fetch(op.platform_id)
             if record is not None and str(record.get("origin_id")) == origin_id:
                 return record
         vendor_id = op.payload.get("vendor_id")
-        params = {"filters[vendor_id]": vendor_id} if vendor_id else {}
-        return next((r for r in self._listing(params) if str(r.get("origin_id")) == origin_id), None)
+        scopes = [{"filters[vendor_id]": vendor_id}, {}] if vendor_id else [{}]
+        for params in scopes:  # the vendor's insurances first; origin ids are unique company-wide
+            found = next((r for r in self._listing(params) if str(r.get("origin_id")) == origin_id), None)
+            if found is not None:
+                return found
+        return None
 
     def _listing(self, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         pages = self.connector.session.paginate(
