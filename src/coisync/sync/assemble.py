@@ -84,23 +84,45 @@ class Assembled:
         self.models.setdefault(record_type, []).append(model)
 
 
-def related_keys(connection: str, values: Mapping[str, Any]) -> list[RefKey]:
-    """Keys of the records a mapped record points at (``party_ref.<type>``, ``property_ref.<type>``)."""
+REF_TARGETS = ("party_ref", "property_ref")
+
+
+def ref_pairs(values: Mapping[str, Any], name: str, defaults: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(platform type, platform id)`` pairs a ``*_ref`` target points at.
+
+    ``party_ref.<type>`` names the record type; a plain ``party_ref`` means the connector's one
+    record type of that entity (``defaults``).
+    """
+    refs = values.get(name)
+    if refs in (None, ""):
+        return []
+    if isinstance(refs, Mapping):
+        return [(str(kind), str(pid)) for kind, pid in refs.items() if pid not in (None, "")]
+    default = defaults.get(name)
+    if default is None:
+        raise AssemblyError(f"{name} needs a record type: map it to {name}.<platform type>")
+    return [(default, str(refs))]
+
+
+def related_keys(connection: str, values: Mapping[str, Any], defaults: Mapping[str, str]) -> list[RefKey]:
+    """Keys of the records a mapped record points at."""
     keys: list[RefKey] = []
-    for name in ("party_ref", "property_ref"):
-        refs = values.get(name)
-        if isinstance(refs, Mapping):
-            keys.extend(
-                (connection, str(kind), str(pid)) for kind, pid in refs.items() if pid not in (None, "")
-            )
+    for name in REF_TARGETS:
+        try:
+            keys.extend((connection, kind, pid) for kind, pid in ref_pairs(values, name, defaults))
+        except AssemblyError:
+            continue
     return keys
 
 
 class Assembler:
     """Builds canonical entities for one connection's records."""
 
-    def __init__(self, connection: str, now: datetime | None = None) -> None:
+    def __init__(
+        self, connection: str, ref_defaults: Mapping[str, str] | None = None, now: datetime | None = None
+    ) -> None:
         self.connection = connection
+        self.ref_defaults = dict(ref_defaults or {})
         self.now = now or datetime.now(tz=UTC)
 
     def entity_id(self, key: RefKey, known: Mapping[RefKey, ExternalRef]) -> str:
@@ -112,12 +134,8 @@ class Assembler:
         self, values: Mapping[str, Any], name: str, known: Mapping[RefKey, ExternalRef]
     ) -> str | None:
         """The canonical id of the record a ``*_ref`` target points at."""
-        refs = values.get(name)
-        if not isinstance(refs, Mapping):
-            return None
-        for kind, pid in refs.items():
-            if pid not in (None, ""):
-                return self.entity_id((self.connection, str(kind), str(pid)), known)
+        for kind, pid in ref_pairs(values, name, self.ref_defaults):
+            return self.entity_id((self.connection, kind, pid), known)
         return None
 
     def assemble(

@@ -132,6 +132,16 @@ def _resolve_quarantine(
         )
 
 
+def ref_defaults(connector: Connector) -> dict[str, str]:
+    """The record type a plain ``party_ref`` / ``property_ref`` means: the connector's only one."""
+    defaults: dict[str, str] = {}
+    for target, entity in (("party_ref", "party"), ("property_ref", "property")):
+        types = {s.platform_type for s in connector.streams() if s.entity == entity}
+        if len(types) == 1:
+            defaults[target] = types.pop()
+    return defaults
+
+
 def _changed(record: PlatformRecord, ref: ExternalRef | None) -> bool:
     return ref is None or ref.content_hash != record.content_hash
 
@@ -171,7 +181,7 @@ def write_batch(
     """Map, assemble and commit one batch with its cursor; returns (changed, unchanged, quarantined)."""
     name = connector.config.name
     mapping = connector.mapping.record(stream.platform_type)
-    assembler = Assembler(name)
+    assembler = Assembler(name, ref_defaults(connector))
     with store.transaction() as conn:
         own: list[RefKey] = [(name, r.platform_type, r.platform_id) for r in records]
         known = get_refs(conn, own)
@@ -185,7 +195,7 @@ def write_batch(
         related: list[RefKey] = []
         for record in pending:
             mapped = mapping.forward(record.raw)
-            related.extend(related_keys(name, mapped.values))
+            related.extend(related_keys(name, mapped.values, assembler.ref_defaults))
         known.update(get_refs(conn, related))
         record_type = ENTITY_RECORD_TYPE.get(stream.entity)
         existing: Mapping[str, CanonicalModel] = {}
