@@ -13,6 +13,8 @@ BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("coisync.cli.audit", "audit_group"),
     ("coisync.cli.check", "check_command"),
     ("coisync.cli.requirements", "requirements_group"),
+    ("coisync.cli.status", "status_command"),
+    ("coisync.cli.sync", "sync_command"),
     ("coisync.cli.intake", "intake_command"),
     ("coisync.cli.review", "review_group"),
     ("coisync.cli.report", "report_command"),
