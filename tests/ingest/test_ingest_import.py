@@ -217,3 +217,11 @@ def test_type_option_refuses_other_record_types(store: Store, tmp_path: Path, re
     path = write_jsonl_lines(tmp_path / "x.jsonl", [envelope("certificate", CERT)])
     summary = import_files(store, [path], record_type=record_type).summary
     assert summary.invalid == 1 and "--type party" in summary.problems[0].reason
+
+
+def test_jsonl_with_bom_crlf_and_blank_lines(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "windows.jsonl"
+    lines = [json.dumps(envelope("party", PARTY)), "", json.dumps(envelope("certificate", CERT))]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    summary = import_files(store, [path]).summary
+    assert summary.problems == [] and summary.rows_written == 2

@@ -7,6 +7,7 @@ belong in JSONL. Each reader reports progress as bytes consumed.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,11 +30,13 @@ def _no_progress(_: int) -> None:
 
 
 def read_jsonl(path: Path, progress: Progress = _no_progress) -> Iterator[ReadResult]:
-    """One envelope per line; blank lines are skipped."""
+    """One envelope per line; blank lines, a UTF-8 byte-order mark and CRLF endings are fine."""
     name = str(path)
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             progress(len(raw))
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
             if not raw.strip():
                 continue
             yield parse_envelope(raw, file=name, line=number)
