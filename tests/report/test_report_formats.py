@@ -17,7 +17,7 @@ from coisync.report import Report, render_html, render_text, report_dict, write_
 from coisync.report.csv import BOM, COLUMNS
 from coisync.report.html_data import embed_json
 
-DATA_BLOCK = re.compile(r'<script type="application/json" id="report-data">(.*?)</script>', re.S)
+DATA_BLOCK = re.compile(r'<script type="application/json" id="report-(?:data|findings)">(.*?)</script>', re.S)
 
 
 def _csv_rows(report: Report) -> tuple[str, list[list[str]]]:
@@ -100,12 +100,17 @@ def test_html_escapes_every_name_and_embeds_the_data_once(report: Report) -> Non
     html = render_html(report)
     assert "<script>window.__pwned" not in html
     assert "<img src=x" not in html
-    assert html.count("<script") == 2, "the data block and the report's own script"
-    (block,) = DATA_BLOCK.findall(html)
-    assert "<" not in block
-    data = json.loads(block)
-    assert set(HOSTILE_NAMES) <= {p[1] for p in data["parties"]}
-    assert len(data["parties"]) == report.party_count
+    assert html.count("<script") == 3, "the table's data, the findings and the report's own script"
+    table_block, findings_block = DATA_BLOCK.findall(html)
+    assert "<" not in table_block and "<" not in findings_block
+    table, details = json.loads(table_block), json.loads(findings_block)
+    assert set(HOSTILE_NAMES) <= {p[1] for p in table["parties"]}
+    assert len(table["parties"]) == len(details["findings"]) == report.party_count
+    strings = details["strings"]
+    for party, findings in zip(report.parties, details["findings"], strict=True):
+        assert [strings[f[0]] for f in findings] == [f.code for f in party.findings]
+    ranks = [p[table["fields"].index("name_rank")] for p in table["parties"]]
+    assert sorted(ranks) == list(range(report.party_count))
 
 
 def test_html_is_self_contained_and_pins_its_script(report: Report) -> None:

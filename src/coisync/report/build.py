@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from coisync.compliance import MEANING, SEVERITY, STATUS_RANK, FindingCode
-from coisync.model import Evaluation, Finding, Outcome, PartyKind, Property, Status
+from coisync.model import Evaluation, Finding, Outcome, PartyKind, Property
 from coisync.portfolio import PartyVerdict
 from coisync.report.model import (
     EXPIRATION_WINDOW_DAYS,
@@ -34,12 +34,16 @@ from coisync.report.model import (
 from coisync.report.needs import evidence_needed
 
 UNKNOWN_OWNER = "(unknown owner)"
+_UNVERIFIED = Outcome.UNVERIFIED.value
+_EXPIRING = FindingCode.POLICY_EXPIRING.value
+_RANK = {status.value: rank for status, rank in STATUS_RANK.items()}
+_SEVERITY = {code.value: severity.value for code, severity in SEVERITY.items()}
 
 
 def _worse(a: str | None, b: str) -> str:
     if a is None:
         return b
-    return a if STATUS_RANK[Status(a)] <= STATUS_RANK[Status(b)] else b
+    return a if _RANK[a] <= _RANK[b] else b
 
 
 def finding_row(finding: Finding, evaluation: Evaluation) -> FindingRow:
@@ -47,8 +51,8 @@ def finding_row(finding: Finding, evaluation: Evaluation) -> FindingRow:
     clause = finding.clause
     return FindingRow(
         code=finding.code,
-        outcome=finding.outcome.value,
-        severity=finding.severity.value,
+        outcome=finding.outcome._value_,
+        severity=finding.severity._value_,
         message=finding.message,
         coverage_type=finding.coverage_type,
         limit_key=finding.limit_key,
@@ -111,8 +115,9 @@ class ReportBuilder:
         statuses = self._property_statuses(verdict)
         if self._filter and not self._filter.intersection(statuses):
             return False
+        passed = Outcome.PASS
         findings = tuple(
-            finding_row(f, e) for e in verdict.evaluations for f in e.results if f.outcome is not Outcome.PASS
+            finding_row(f, e) for e in verdict.evaluations for f in e.results if f.outcome is not passed
         )
         owners: dict[str, str] = {}
         for property_id, status in statuses.items():
@@ -129,9 +134,9 @@ class ReportBuilder:
         row = PartyRow(
             id=party.id,
             name=party.legal_name,
-            kind=party.kind.value,
+            kind=party.kind._value_,
             category=party.category,
-            status=verdict.status.value,
+            status=verdict.status._value_,
             property_ids=tuple(p for p in statuses if p != NO_PROPERTY),
             owners=tuple(o for o in owners if o != NO_PROPERTY),
             earliest_expiration=verdict.earliest_expiration,
@@ -139,7 +144,7 @@ class ReportBuilder:
                 SubjectRow(
                     e.agreement_id,
                     e.property_id,
-                    e.status.value,
+                    e.status._value_,
                     e.as_of,
                     e.requirement_source,
                     e.earliest_expiration,
@@ -204,11 +209,11 @@ class ReportBuilder:
         for evaluation in verdict.evaluations:
             if evaluation.property_id:
                 pid = evaluation.property_id
-                statuses[pid] = _worse(statuses.get(pid), evaluation.status.value)
+                statuses[pid] = _worse(statuses.get(pid), evaluation.status._value_)
         if not statuses:
             for pid in verdict.party.property_ids:
-                statuses[pid] = verdict.status.value
-        return statuses or {NO_PROPERTY: verdict.status.value}
+                statuses[pid] = verdict.status._value_
+        return statuses or {NO_PROPERTY: verdict.status._value_}
 
     def _property_group(self, property_id: str, counts: dict[str, int]) -> GroupRow:
         prop = self._properties.get(property_id)
@@ -224,7 +229,7 @@ class ReportBuilder:
             if finding.code not in seen:
                 seen.add(finding.code)
                 self._code_parties[finding.code] += 1
-            if finding.outcome == Outcome.UNVERIFIED.value:
+            if finding.outcome == _UNVERIFIED:
                 self._report.pending.append(
                     PendingItem(
                         party_id=row.id,
@@ -249,7 +254,7 @@ class ReportBuilder:
                 {
                     f.coverage_type
                     for f in row.open_findings
-                    if f.code == FindingCode.POLICY_EXPIRING.value
+                    if f.code == _EXPIRING
                     and f.coverage_type
                     and (f.agreement_id, f.property_id) == (subject.agreement_id, subject.property_id)
                 }
@@ -281,10 +286,7 @@ def _meaning(code: str) -> str:
 
 
 def _severity(finding: FindingRow) -> str:
-    try:
-        return SEVERITY[FindingCode(finding.code)].value
-    except ValueError:
-        return finding.severity
+    return _SEVERITY.get(finding.code, finding.severity)
 
 
 def build_report(

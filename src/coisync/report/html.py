@@ -48,6 +48,7 @@ def render_html(report: Report) -> str:
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     start = report.as_of or report.generated_at.date()
     template = _environment().get_template("report.html.j2")
+    table, details = table_data(report, STATUS_LABELS)
     return template.render(
         report=report,
         statuses=list(report.totals),
@@ -59,7 +60,8 @@ def render_html(report: Report) -> str:
         css=Markup(_asset("report.css")),  # noqa: S704 - our own stylesheet
         script=Markup(script),  # noqa: S704 - our own script
         script_hash=f"sha256-{digest}",
-        data=embed_json(table_data(report, STATUS_LABELS)),
+        data=embed_json(table),
+        details=embed_json(details),
         chart_properties=charts.status_by_property(report.by_property, STATUS_LABELS),
         chart_expirations=charts.expirations_timeline(report.expirations, start),
         chart_deficiencies=charts.deficiency_breakdown(report.deficiencies),

@@ -1,5 +1,7 @@
 """The party table's data for the HTML report: compact, and safe inside a ``<script>`` block.
 
+Two JSON blocks, each embedded once: the table's rows (parsed when the page opens) and every
+party's findings (parsed the first time a party is opened, so it does not delay the table).
 Parties are arrays, not objects, and finding fields are indices into one table of distinct
 strings, so 100k parties stay a few tens of megabytes. :func:`embed_json` escapes ``<``, ``>``
 and ``&`` as JSON ``\\u`` escapes, so no name can close the ``<script>`` element holding it.
@@ -9,11 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from markupsafe import Markup
 
-from coisync.report.model import STATUSES, FindingRow, PartyRow, Report
+from coisync.report.model import STATUSES, FindingRow, PartyRow, Report, top_codes
 
 KINDS: tuple[str, ...] = ("tenant", "vendor", "contractor")
 
@@ -26,9 +29,11 @@ PARTY_FIELDS: tuple[str, ...] = (
     "earliest_expiration",
     "open_findings",
     "top_codes",
-    "findings",
+    "name_rank",
 )
-"""Layout of one party array; ``kind`` and ``status`` index ``kinds`` and ``statuses``."""
+"""Layout of one party array; ``kind`` and ``status`` index ``kinds`` and ``statuses``;
+``name_rank`` is the party's place in name order (case-insensitive), so the page need not sort
+100k names before it can show them."""
 
 FINDING_FIELDS: tuple[str, ...] = (
     "code",
@@ -50,19 +55,21 @@ FINDING_FIELDS: tuple[str, ...] = (
 )
 """Layout of one finding array: indices into ``strings``, -1 for none."""
 
-_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+_ESCAPES: tuple[tuple[str, str], ...] = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def embed_json(data: Any) -> Markup:
     """JSON text that can sit inside ``<script type="application/json">`` without ending it."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return Markup(text.translate(_ESCAPES))  # noqa: S704 - markup characters are escaped above
+    for raw, escaped in _ESCAPES:
+        text = text.replace(raw, escaped)
+    return Markup(text)  # noqa: S704 - markup characters are escaped above
 
 
 class _Strings:
@@ -70,22 +77,31 @@ class _Strings:
         self.values: list[str] = []
         self._index: dict[str, int] = {}
 
-    def __call__(self, value: str | None) -> int:
-        if value is None:
-            return -1
-        found = self._index.get(value)
-        if found is None:
-            found = self._index[value] = len(self.values)
-            self.values.append(value)
-        return found
+    def many(self, values: tuple[str | None, ...]) -> list[int]:
+        """The index of each value, -1 for None; new values are appended."""
+        index, strings, out = self._index, self.values, []
+        for value in values:
+            if value is None:
+                out.append(-1)
+                continue
+            found = index.get(value)
+            if found is None:
+                found = index[value] = len(strings)
+                strings.append(value)
+            out.append(found)
+        return out
+
+
+_FINDING_VALUES = attrgetter(*FINDING_FIELDS)
 
 
 def _finding(f: FindingRow, intern: _Strings) -> list[int]:
-    return [intern(getattr(f, name)) for name in FINDING_FIELDS]
+    values: tuple[str | None, ...] = _FINDING_VALUES(f)
+    return intern.many(values)
 
 
-def table_data(report: Report, labels: dict[str, str]) -> dict[str, Any]:
-    """The data the party table script reads."""
+def table_data(report: Report, labels: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The party table's data and the findings' data (read only when a party is opened)."""
     intern = _Strings()
     property_index: dict[str, int] = {}
     properties: list[list[str]] = []
@@ -101,25 +117,33 @@ def table_data(report: Report, labels: dict[str, str]) -> dict[str, Any]:
 
     status_index = {s: i for i, s in enumerate(STATUSES)}
     kind_index = {k: i for i, k in enumerate(KINDS)}
-    parties = [_party(p, status_index, kind_index, prop, intern) for p in report.parties]
-    return {
-        "fields": {"party": list(PARTY_FIELDS), "finding": list(FINDING_FIELDS)},
+    names = [p.name.lower() for p in report.parties]
+    rank = [0] * len(names)
+    for position, index in enumerate(sorted(range(len(names)), key=names.__getitem__)):
+        rank[index] = position
+    parties = [
+        _party(p, r, status_index, kind_index, prop) for p, r in zip(report.parties, rank, strict=True)
+    ]
+    findings = [[_finding(f, intern) for f in p.findings] for p in report.parties]
+    table = {
+        "fields": list(PARTY_FIELDS),
         "statuses": list(STATUSES),
         "labels": labels,
         "kinds": list(KINDS),
         "properties": properties,
-        "strings": intern.values,
         "parties": parties,
     }
+    return table, {"fields": list(FINDING_FIELDS), "strings": intern.values, "findings": findings}
 
 
 def _party(
     p: PartyRow,
+    name_rank: int,
     status_index: dict[str, int],
     kind_index: dict[str, int],
     prop: Callable[[str], int],
-    intern: _Strings,
 ) -> list[Any]:
+    open_findings = p.open_findings
     return [
         p.id,
         p.name,
@@ -127,7 +151,7 @@ def _party(
         status_index[p.status],
         [prop(pid) for pid in p.property_ids],
         p.earliest_expiration.isoformat() if p.earliest_expiration else "",
-        len(p.open_findings),
-        ", ".join(p.top_codes()),
-        [_finding(f, intern) for f in p.findings],
+        len(open_findings),
+        ", ".join(top_codes(open_findings)),
+        name_rank,
     ]

@@ -28,6 +28,9 @@ NO_PROPERTY = "(no property)"
 """Group key for parties judged without a property."""
 
 
+_WAIVED = Outcome.WAIVED.value
+
+
 def empty_counts() -> dict[str, int]:
     """A count of zero for every status, in precedence order."""
     return dict.fromkeys(STATUSES, 0)
@@ -57,7 +60,7 @@ class FindingRow:
     @property
     def is_open(self) -> bool:
         """True unless a waiver covers it."""
-        return self.outcome != Outcome.WAIVED.value
+        return self.outcome != _WAIVED
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form, without empty keys."""
@@ -95,15 +98,20 @@ class PartyRow:
     @property
     def open_findings(self) -> tuple[FindingRow, ...]:
         """Findings no waiver covers."""
-        return tuple(f for f in self.findings if f.is_open)
+        return tuple(f for f in self.findings if f.outcome != _WAIVED)
 
     def top_codes(self, limit: int = 3) -> list[str]:
         """The most frequent open finding codes, most frequent first."""
-        counts: dict[str, int] = {}
-        for finding in self.open_findings:
-            counts[finding.code] = counts.get(finding.code, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [code for code, _ in ranked[:limit]]
+        return top_codes(self.open_findings, limit)
+
+
+def top_codes(findings: tuple[FindingRow, ...], limit: int = 3) -> list[str]:
+    """The most frequent codes among ``findings``, most frequent first (ties by code)."""
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [code for code, _ in ranked[:limit]]
 
 
 @dataclass(frozen=True, slots=True)

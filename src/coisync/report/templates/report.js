@@ -3,10 +3,17 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("report-data").textContent);
-  var S = data.strings, P = data.parties, props = data.properties, statuses = data.statuses,
+  var P = data.parties, props = data.properties, statuses = data.statuses,
       kinds = data.kinds, labels = data.labels;
-  var F = {};
-  data.fields.finding.forEach(function (name, i) { F[name] = i; });
+  var S = null, FINDINGS = null, F = {};
+  // The findings are a second JSON block, parsed the first time a party is opened.
+  function loadFindings() {
+    if (FINDINGS !== null) return;
+    var details = JSON.parse(document.getElementById("report-findings").textContent);
+    S = details.strings;
+    FINDINGS = details.findings;
+    details.fields.forEach(function (name, i) { F[name] = i; });
+  }
   var $ = function (id) { return document.getElementById(id); };
   var state = { text: "", status: -1, kind: -1, property: -1, sort: "status", dir: 1, page: 0, size: 50, selected: -1 };
   var view = [];
@@ -19,41 +26,55 @@
     return node;
   }
   function str(i) { return i < 0 ? "" : S[i]; }
-  function propLabel(p) { var ids = P[p][4]; return ids.length ? props[ids[0]][1] : ""; }
   function option(select, value, text) { var o = el("option", text); o.value = String(value); select.appendChild(o); }
+
+  // Sort keys, computed once: every comparator is numeric or a short string compare.
+  var N = P.length, nameRank = new Int32Array(N), order = new Array(N);
+  for (var n = 0; n < N; n++) { nameRank[n] = P[n][8]; order[n] = n; }
+  var noProperty = props.length;
 
   function searchKeys() {
     if (lowered === null) {
-      lowered = new Array(P.length);
-      for (var i = 0; i < P.length; i++) lowered[i] = (P[i][1] + "\u0000" + P[i][0]).toLowerCase();
+      lowered = new Array(N);
+      for (var i = 0; i < N; i++) lowered[i] = (P[i][1] + "\u0000" + P[i][0]).toLowerCase();
     }
     return lowered;
   }
 
+  function strCmp(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
   var compare = {
-    name: function (a, b) { var x = P[a][1].toLowerCase(), y = P[b][1].toLowerCase(); return x < y ? -1 : x > y ? 1 : 0; },
-    id: function (a, b) { return P[a][0] < P[b][0] ? -1 : P[a][0] > P[b][0] ? 1 : 0; },
+    name: function (a, b) { return nameRank[a] - nameRank[b]; },
+    id: function (a, b) { return strCmp(P[a][0], P[b][0]); },
     kind: function (a, b) { return P[a][2] - P[b][2]; },
     status: function (a, b) { return P[a][3] - P[b][3]; },
-    property: function (a, b) { var x = propLabel(a), y = propLabel(b); return x < y ? -1 : x > y ? 1 : 0; },
-    expiration: function (a, b) {
-      var x = P[a][5] || "9999", y = P[b][5] || "9999"; return x < y ? -1 : x > y ? 1 : 0;
-    },
+    // properties are listed by label, so a property's index is its rank
+    property: function (a, b) { return (P[a][4].length ? P[a][4][0] : noProperty) - (P[b][4].length ? P[b][4][0] : noProperty); },
+    expiration: function (a, b) { return strCmp(P[a][5] || "9999", P[b][5] || "9999"); },
     findings: function (a, b) { return P[a][6] - P[b][6]; }
   };
+  var sortedBy = "", sorted = null;
 
+  function sortAll() {
+    var key = state.sort + ":" + state.dir;
+    if (key === sortedBy) return;
+    var by = compare[state.sort], dir = state.dir;
+    sorted = order.slice();
+    sorted.sort(function (a, b) { return dir * by(a, b) || nameRank[a] - nameRank[b]; });
+    sortedBy = key;
+  }
+
+  // Filtering walks the sorted order, so the view needs no sort of its own.
   function filter() {
+    sortAll();
     var text = state.text, keys = text ? searchKeys() : null, out = [];
-    for (var i = 0; i < P.length; i++) {
-      var p = P[i];
+    for (var k = 0; k < N; k++) {
+      var i = sorted[k], p = P[i];
       if (state.status >= 0 && p[3] !== state.status) continue;
       if (state.kind >= 0 && p[2] !== state.kind) continue;
       if (state.property >= 0 && p[4].indexOf(state.property) < 0) continue;
       if (keys && keys[i].indexOf(text) < 0) continue;
       out.push(i);
     }
-    var by = compare[state.sort], dir = state.dir, byName = compare.name;
-    out.sort(function (a, b) { return dir * by(a, b) || byName(a, b) || a - b; });
     view = out;
   }
 
@@ -103,7 +124,8 @@
   }
 
   function detail(i) {
-    var box = $("detail"), p = P[i];
+    loadFindings();
+    var box = $("detail"), p = P[i], findings = FINDINGS[i];
     state.selected = i;
     box.replaceChildren();
     box.appendChild(el("h3", p[1]));
@@ -113,13 +135,13 @@
     if (p[5]) facts.appendChild(el("span", " · earliest expiration " + p[5], "id"));
     box.appendChild(facts);
     if (p[4].length) box.appendChild(el("p", "Properties: " + p[4].map(function (x) { return props[x][1] + " (" + props[x][0] + ")"; }).join(", ")));
-    if (!p[8].length) { box.appendChild(el("p", "No findings: every requirement checked passed.", "empty")); }
+    if (!findings.length) { box.appendChild(el("p", "No findings: every requirement checked passed.", "empty")); }
     else {
       var table = el("table", null, "data"), head = el("tr");
       ["Finding", "Outcome", "Coverage", "Required", "Found", "Evidence", "Clause", "What to do"].forEach(function (t) { head.appendChild(el("th", t)); });
       table.appendChild(el("thead")).appendChild(head);
       var body = table.appendChild(el("tbody"));
-      p[8].forEach(function (f) {
+      findings.forEach(function (f) {
         var tr = el("tr");
         var code = el("td"); code.appendChild(el("code", str(f[F.code])));
         code.appendChild(el("div", str(f[F.severity]), "sev sev-" + str(f[F.severity])));
@@ -153,9 +175,11 @@
   $("f-property").addEventListener("change", function (e) { state.property = Number(e.target.value || -1); update(true); });
   $("page-size").addEventListener("change", function (e) { state.size = Number(e.target.value); update(true); });
   $("filters").addEventListener("submit", function (e) { e.preventDefault(); });
-  $("filters").addEventListener("reset", function () {
+  $("filters").addEventListener("reset", function (e) {
+    e.preventDefault();
+    $("f-text").value = ""; $("f-status").value = ""; $("f-kind").value = ""; $("f-property").value = "";
     state.text = ""; state.status = state.kind = state.property = -1;
-    setTimeout(function () { state.size = Number($("page-size").value); update(true); }, 0);
+    update(true);
   });
   $("prev").addEventListener("click", function () { state.page -= 1; render(); });
   $("next").addEventListener("click", function () { state.page += 1; render(); });
@@ -176,4 +200,5 @@
 
   update(true);
   document.documentElement.setAttribute("data-ready", "true");
+  if (performance.mark) performance.mark("coisync-table-ready");
 })();
