@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -173,25 +173,24 @@ def write_batch(
     stream: Stream,
     records: Sequence[PlatformRecord],
     quarantined: Sequence[Quarantined],
-    cursor: Cursor,
+    cursor: Cursor | None,
     run_id: str,
-    *,
-    force: bool = False,
 ) -> tuple[int, int, int]:
-    """Map, assemble and commit one batch with its cursor; returns (changed, unchanged, quarantined)."""
+    """Map, assemble and commit one batch with its cursor; returns (changed, unchanged, quarantined).
+
+    A record is unchanged when its ref holds the same fingerprint: the raw record's content
+    hash bound to the mapping's, so editing a mapping re-maps every record once. ``cursor``
+    None stores the records without moving the stream's cursor (quarantine retry).
+    """
     name = connector.config.name
     mapping = connector.mapping.record(stream.platform_type)
     assembler = Assembler(name, ref_defaults(connector))
+    salt = mapping_fingerprint(connector, stream.platform_type)
+    records = [replace(r, content_hash=fingerprint(r.content_hash, salt)) for r in records]
     with store.transaction() as conn:
         own: list[RefKey] = [(name, r.platform_type, r.platform_id) for r in records]
         known = get_refs(conn, own)
-        pending = [
-            r
-            for r in records
-            if force
-            or known.get((name, r.platform_type, r.platform_id)) is None
-            or known[(name, r.platform_type, r.platform_id)].content_hash != r.content_hash
-        ]
+        pending = [r for r in records if _changed(r, known.get((name, r.platform_type, r.platform_id)))]
         related: list[RefKey] = []
         for record in pending:
             mapped = mapping.forward(record.raw)
@@ -216,7 +215,8 @@ def write_batch(
         for party_id in sorted(batch.changed_parties):
             mark_party_changed(conn, party_id, f"{name}/{stream.name}")
         crashpoints.hit("pull.before_commit")
-        store.set_sync_state(name, stream.name, cursor.model_dump(mode="json"), run_id, conn=conn)
+        if cursor is not None:
+            store.set_sync_state(name, stream.name, cursor.model_dump(mode="json"), run_id, conn=conn)
     crashpoints.hit("pull.batch")
     changed = sum(len(m) for m in batch.models.values())
     return changed, batch.unchanged, len(all_quarantined)
