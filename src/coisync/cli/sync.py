@@ -132,6 +132,9 @@ class _Bar:
     metavar="PERCENT",
     help="Write cap for this run, e.g. 50% (default [sync] max_write_fraction).",
 )
+@click.option(
+    "--revert", "revert_run", metavar="RUN_ID", help="Put back the values that run overwrote, then stop."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_app
 @click.pass_context
@@ -143,6 +146,7 @@ def sync_command(
     full: bool,
     as_of: datetime | None,
     max_writes: str | None,
+    revert_run: str | None,
     as_json: bool,
 ) -> None:
     """Sync every configured connection (or the named ones) both ways.
@@ -159,6 +163,9 @@ def sync_command(
     failed (or the cap stopped the push), 2 configuration, 4 another run holds the lock,
     75 a platform asked to wait or is down (retry later).
     """
+    if revert_run:
+        _revert(ctx, app, revert_run, connections, as_json)
+        return
     engine = SyncEngine(
         app.store(),
         app.config,
@@ -188,3 +195,37 @@ def sync_command(
     else:
         print_summary(summary)
     ctx.exit(int(summary.exit_code))
+
+
+def _revert(ctx: click.Context, app: AppContext, run_id: str, names: tuple[str, ...], as_json: bool) -> None:
+    from coisync.sync.connections import build_connector, connection_names
+    from coisync.sync.revert import revert_run
+
+    connectors = {
+        n: build_connector(n, app.config, app.config_path) for n in connection_names(app.config, names)
+    }
+    with app.store().lock("revert"):
+        result = revert_run(app.store(), connectors, run_id)
+    for connector in connectors.values():
+        connector.close()
+    applied = sum(p.applied + p.unchanged for p in result.pushes.values())
+    failed = sum(p.failed for p in result.pushes.values())
+    if as_json:
+        emit_json(
+            {
+                "run_id": result.run_id,
+                "reverted_run": run_id,
+                "planned": result.planned,
+                "applied": applied,
+                "failed": failed,
+                "skipped": result.skipped,
+            }
+        )
+    else:
+        out = console()
+        out.print(
+            f"revert {result.run_id} of run {safe_text(run_id)}: {result.planned} writes planned, {applied} applied, {failed} failed"
+        )
+        for line in result.skipped:
+            out.print(f"[yellow]skipped {safe_text(line)}[/yellow]")
+    ctx.exit(1 if failed or result.skipped else 0)
