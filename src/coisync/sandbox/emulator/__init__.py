@@ -10,6 +10,7 @@ from coisync.sandbox.emulator.base import CONTROL_PREFIX, ConnectionDropped, Emu
 from coisync.sandbox.emulator.clock import Clock, FixedClock, SystemClock, iso_utc, parse_iso_utc
 from coisync.sandbox.emulator.faults import FAULT_KINDS, FaultInjector, FaultRule, parse_rule
 from coisync.sandbox.emulator.ids import IdSequences, derived_secret, secret_fingerprint
+from coisync.sandbox.emulator.ratelimit import RateDecision, RateLimiter, RateWindow
 from coisync.sandbox.emulator.requestlog import REDACTED, RequestLog, redact
 from coisync.sandbox.emulator.routing import (
     HttpError,
@@ -36,6 +37,9 @@ __all__ = [
     "FixedClock",
     "HttpError",
     "IdSequences",
+    "RateDecision",
+    "RateLimiter",
+    "RateWindow",
     "RequestLog",
     "Router",
     "RunningServer",

@@ -81,6 +81,13 @@ class Emulator:
     def routes(self, router: Router) -> None:
         """Register the platform's routes on ``router`` (override)."""
 
+    def is_login_path(self, path: str) -> bool:
+        """Whether the ``login_failure`` fault applies to ``path``; default: it is in :attr:`login_paths`.
+
+        Platforms that log in on every call (credentials in each SOAP body) override it.
+        """
+        return path in self.login_paths
+
     def admit(self, request: Request) -> Response | None:
         """Count the request against limits; return a refusal (e.g. 429) or ``None`` to proceed."""
         return None
@@ -177,7 +184,7 @@ class Emulator:
 
     def _respond(self, request: Request) -> tuple[Response, FaultRule | None]:
         path, method = request.path, request.method
-        rule = self.faults.pick(BEFORE_KINDS, path, method, login=path in self.login_paths)
+        rule = self.faults.pick(BEFORE_KINDS, path, method, login=self.is_login_path(path))
         if rule is not None and rule.kind == "slow":
             self._sleep(rule.delay)
         if rule is not None and rule.kind == "drop":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coisync.sandbox.emulator.ratelimit import RateWindow
+
 INSURANCE_STATUSES = (
     "compliant",
     "compliant_in_progress",
@@ -43,14 +45,6 @@ INSURANCE_FIELDS = (
 
 ASSUMED_INSURANCE_FIELDS = ("updated_at", "deleted_at", "attachments")
 """Fields the emulator adds to insurance responses when ``extra_fields`` is on (assumed)."""
-
-
-@dataclass(frozen=True)
-class RateWindow:
-    """A fixed rate-limit window: ``limit`` requests per ``seconds``."""
-
-    limit: int
-    seconds: int
 
 
 @dataclass(frozen=True)
