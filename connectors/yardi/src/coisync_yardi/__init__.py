@@ -1,0 +1,50 @@
+"""coisync's Yardi Voyager package: an emulator of the SIPP SOAP interfaces (and the connector).
+
+The plugin registers the emulator (``coisync sandbox``); it is imported only when the hook runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coisync import hookimpl
+from coisync.plugins.hookspecs import Register
+
+if TYPE_CHECKING:
+    from coisync.sandbox.emulator import Clock
+    from coisync_yardi.emulator import YardiCredential, YardiEmulator, YardiSettings
+
+
+def create_emulator(
+    state_dir: Path | str,
+    clock: Clock | None = None,
+    seed: int = 0,
+    *,
+    credentials: Iterable[YardiCredential] | None = None,
+    settings: YardiSettings | None = None,
+    demo: bool = False,
+) -> YardiEmulator:
+    """Build a Yardi emulator (imported lazily, so loading the plugin stays cheap).
+
+    Args:
+        state_dir: Where the emulator keeps its state file.
+        clock: An object with ``now()`` (defaults to the system clock).
+        seed: Seeds ids and fault decisions.
+        credentials: The Voyager users accepted (default: the sandbox demo user).
+        settings: Behaviour switches.
+        demo: Seed the built-in demo portfolio when the state directory is fresh.
+    """
+    from coisync_yardi.emulator import YardiEmulator
+
+    emulator = YardiEmulator(state_dir, clock=clock, seed=seed, credentials=credentials, settings=settings)
+    if demo and not emulator.store.snapshot().get("properties"):
+        emulator.seed_demo()
+    return emulator
+
+
+@hookimpl
+def register_emulators(register: Register) -> None:
+    """Register the Yardi emulator with the sandbox."""
+    register("yardi", create_emulator)
