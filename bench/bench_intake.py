@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "intake"))
 
-from intake_corpus import compare, flat_defect, meanings_of, render_fillable, render_flat
+from intake_corpus import compare, meanings_of, render_fillable
+from intake_flat import flat_defect, render_flat
 
 from coisync.intake.assemble import AssemblyError, build_certificate
 from coisync.intake.document import read_document

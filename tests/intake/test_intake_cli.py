@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from intake_corpus import certificate_email, render_fillable, render_flat
+from intake_bad_docs import certificate_email
+from intake_corpus import render_fillable
+from intake_flat import render_flat
 
 from coisync.cli import main
 from coisync.store import open_store

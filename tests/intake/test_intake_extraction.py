@@ -9,14 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from intake_corpus import (
-    FLAT_DEFECTS,
-    compare,
-    flat_defect,
-    meanings_of,
-    render_fillable,
-    render_flat,
-)
+from intake_corpus import compare, meanings_of, render_fillable
+from intake_flat import FLAT_DEFECTS, flat_defect, render_flat
 
 from coisync.intake.assemble import AssemblyError, build_certificate
 from coisync.intake.document import read_document

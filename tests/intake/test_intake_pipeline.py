@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from intake_corpus import (
-    encrypted_pdf,
-    malformed_pdf,
-    many_pages_pdf,
-    render_fillable,
-    render_flat,
-    scanned_pdf,
-    truncated_pdf,
-)
+from intake_bad_docs import encrypted_pdf, malformed_pdf, many_pages_pdf, scanned_pdf, truncated_pdf
+from intake_corpus import render_fillable
+from intake_flat import render_flat
 from pypdf import PdfReader
 
 from coisync.errors import UsageError
@@ -145,22 +140,21 @@ def test_an_ocr_plugin_reads_scanned_pages(store: Store, monkeypatch: pytest.Mon
     assert result.party_id == "P-5"
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("bad.pdf", malformed_pdf(), "not a readable PDF"),
-        ("cut.pdf", truncated_pdf(), ""),
-        ("locked.pdf", encrypted_pdf(), "encrypted"),
-        ("long.pdf", many_pages_pdf(), "51 pages"),
-        ("notes.pdf", b"just some text, not a certificate", "is not a PDF"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "is not a PDF"),
-    ],
-)
-def test_bad_documents_fail_with_one_line_and_store_nothing(
-    store: Store, name: str, content: bytes, message: str
-) -> None:
+BAD_DOCUMENTS: dict[str, tuple[str, Callable[[], bytes], str]] = {
+    "malformed": ("bad.pdf", malformed_pdf, "not a readable PDF"),
+    "truncated": ("cut.pdf", truncated_pdf, ""),
+    "encrypted": ("locked.pdf", encrypted_pdf, "encrypted"),
+    "too-many-pages": ("long.pdf", many_pages_pdf, "51 pages"),
+    "text-file": ("notes.pdf", lambda: b"just some text, not a certificate", "is not a PDF"),
+    "image": ("photo.png", lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "is not a PDF"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_DOCUMENTS))
+def test_bad_documents_fail_with_one_line_and_store_nothing(store: Store, case: str) -> None:
+    name, make, message = BAD_DOCUMENTS[case]
     before = _snapshot(store)
-    (result,) = take_in_all(store, [Source(name, content)])
+    (result,) = take_in_all(store, [Source(name, make())])
     assert result.status == "error" and result.error is not None
     assert message in result.error and "\n" not in result.error
     assert name in result.error
