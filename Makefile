@@ -36,7 +36,7 @@ pytest: setup
 
 test:
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory setup lint typecheck pytest; status=$$?; \
+	$(MAKE) --no-print-directory setup && $(MAKE) --no-print-directory -k lint typecheck pytest; status=$$?; \
 	echo "make test: finished in $$(( $$(date +%s) - start ))s (exit $$status)"; exit $$status
 
 bench: setup

@@ -148,12 +148,16 @@ def iter_party_bundles(
         yield from _bundle(conn, chunk)
 
 
-def party_bundles(conn: Connection, party_ids: Sequence[str], chunk_size: int = DEFAULT_CHUNK) -> Iterator[PartyBundle]:
+def party_bundles(
+    conn: Connection, party_ids: Sequence[str], chunk_size: int = DEFAULT_CHUNK
+) -> Iterator[PartyBundle]:
     """The bundles of the listed parties that exist, in chunks of ``chunk_size`` (in id order)."""
     ids = sorted(set(party_ids))
     t = schema.parties
     for start in range(0, len(ids), chunk_size):
-        rows = conn.execute(sa.select(t.c.body).where(t.c.id.in_(ids[start : start + chunk_size])).order_by(t.c.id))
+        rows = conn.execute(
+            sa.select(t.c.body).where(t.c.id.in_(ids[start : start + chunk_size])).order_by(t.c.id)
+        )
         yield from _bundle(conn, [load(Party, row.body) for row in rows])
 
 
