@@ -58,7 +58,10 @@ def test_request_secrets_become_placeholders_and_the_origin_is_stable() -> None:
     assert scrubbed.headers["Authorization"] == "<AUTHORIZATION>"
     assert scrubbed.headers["Cookie"] == "<COOKIE>"
     assert scrubbed.headers["Host"] == "acme.emulator.test"
-    assert scrubbed.body == b"grant_type=client_credentials&client_id=%3CCLIENT_ID%3E&client_secret=%3CCLIENT_SECRET%3E"
+    assert (
+        scrubbed.body
+        == b"grant_type=client_credentials&client_id=%3CCLIENT_ID%3E&client_secret=%3CCLIENT_SECRET%3E"
+    )
     assert CANARY_SECRET.encode() in original.body, "the live request must not be changed"
     assert scrubber.request(scrubbed).body == scrubbed.body, "scrubbing twice changes nothing more"
 
@@ -112,7 +115,12 @@ def test_persister_scrubs_again_when_saving(tmp_path: Path) -> None:
         ("key order", b'{"a": 1, "b": 2}', b'{"b":2,"a":1}', True),
         ("secrets", b'{"client_secret": "x"}', b'{"client_secret": "<CLIENT_SECRET>"}', True),
         ("clock", b'{"at": "2026-01-01T00:00:00Z"}', b'{"at": "2026-02-03T04:05:06+00:00"}', True),
-        ("uuids", b'{"u": "0f8fad5b-d9cb-469f-a165-70867728950e"}', b'{"u": "7c9e6679-7425-40de-944b-e07fc1f90ae7"}', True),
+        (
+            "uuids",
+            b'{"u": "0f8fad5b-d9cb-469f-a165-70867728950e"}',
+            b'{"u": "7c9e6679-7425-40de-944b-e07fc1f90ae7"}',
+            True,
+        ),
         ("forms", b"b=2&client_secret=x", b"client_secret=y&b=2", True),
         ("values", b'{"status": "compliant"}', b'{"status": "expired"}', False),
         ("ids", b'{"id": 4294967365}', b'{"id": 4294967366}', False),
@@ -133,7 +141,12 @@ def test_write_bodies_must_match_but_read_bodies_need_not() -> None:
 
 
 def test_cassette_files_skip_hidden_directories(tmp_path: Path) -> None:
-    for relative in ("cassettes/a/one.yaml", "pkg/tests/cassettes/two.json", ".venv/cassettes/three.yaml", "notes.yaml"):
+    for relative in (
+        "cassettes/a/one.yaml",
+        "pkg/tests/cassettes/two.json",
+        ".venv/cassettes/three.yaml",
+        "notes.yaml",
+    ):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text("x")
     found = [p.relative_to(tmp_path).as_posix() for p in cassette_files(tmp_path)]

@@ -32,19 +32,12 @@ import vcr
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.request import Request
 
+from coisync.testing.secret_names import PUBLIC_KEYS, SECRET_HEADERS, SECRET_KEY, is_secret_key
+
 CANARY_CLIENT_ID = "coisync-canary-client-3b9f7e"
 CANARY_SECRET = "coisync-canary-secret-Zq81vX4t"  # noqa: S105 - a canary, never valid anywhere
 """Credentials recordings are made with; they must never appear in a cassette."""
 
-SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-client-secret"}
-)
-SECRET_KEY = re.compile(
-    r"(pass(word|wd)?|secret|token|api[_-]?key|authori[sz]ation|cookie|credential|signature|client_id|^code$)",
-    re.IGNORECASE,
-)
-PUBLIC_KEYS = frozenset({"token_type", "expires_in", "token_url"})
-"""Keys the secret pattern matches that hold no secret."""
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -53,11 +46,6 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 def placeholder(name: str) -> str:
     """The stand-in for the value of ``name``: ``client_secret`` -> ``<CLIENT_SECRET>``."""
     return f"<{re.sub(r'[^A-Za-z0-9]+', '_', name).upper()}>"
-
-
-def is_secret_key(name: str) -> bool:
-    """Whether a header, parameter or JSON key names a secret (``token_type`` does not)."""
-    return bool(SECRET_KEY.search(name)) and name.lower() not in PUBLIC_KEYS
 
 
 def scrub_data(value: Any) -> Any:
@@ -211,12 +199,13 @@ def cassette_files(root: Path) -> list[Path]:
 __all__ = [
     "CANARY_CLIENT_ID",
     "CANARY_SECRET",
+    "PUBLIC_KEYS",
     "SECRET_HEADERS",
     "SECRET_KEY",
     "CassetteScrubber",
-    "is_secret_key",
     "cassette_files",
     "cassette_vcr",
+    "is_secret_key",
     "normalised_body",
     "placeholder",
     "scrub_data",

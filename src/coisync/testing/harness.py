@@ -20,6 +20,7 @@ import httpx
 from coisync.connector import SessionFactory
 from coisync.http import FakeClock, HttpConfig, HttpSession
 from coisync.sandbox.emulator import CONTROL_PREFIX, Emulator, EmulatorTransport, serve
+from coisync.testing.secret_names import SECRET_HEADERS, is_secret_key
 
 MODES = ("in_process", "served")
 """How the kit runs a connector against its emulator: through a WSGI transport, or over TCP."""
@@ -36,6 +37,9 @@ _DROPPED = frozenset({"content-encoding", "content-length", "transfer-encoding"}
 class RecordingTransport(httpx.BaseTransport):
     """Passes requests on and remembers the credentials they and their responses carried.
 
+    Kept: the value of every secret-named request header (``Authorization``, ``x-api-key``, ...,
+    with and without its scheme) and every token in a JSON response body.
+
     Args:
         inner: The transport that really sends.
     """
@@ -48,9 +52,8 @@ class RecordingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; keep its ``Authorization`` and any token in the response body."""
         self.requests.append(request)
-        for name in ("authorization", "cookie"):
-            value = request.headers.get(name)
-            if value:
+        for name, value in request.headers.items():
+            if value and (name.lower() in SECRET_HEADERS or is_secret_key(name)):
                 self.credentials.add(value)
                 self.credentials.add(value.partition(" ")[2] or value)
         response = self.inner.handle_request(request)
