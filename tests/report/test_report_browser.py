@@ -110,7 +110,9 @@ def test_status_cards_show_the_json_reports_counts(page: Page, report: Report) -
     expected = report_dict(report)["summary"]["by_status"]
     cards = page.page.locator(".card[data-status]")
     shown = {
-        cards.nth(i).get_attribute("data-status"): int(cards.nth(i).locator(".n").inner_text())
+        cards.nth(i).get_attribute("data-status"): int(
+            cards.nth(i).locator(".n").inner_text().replace(",", "")
+        )
         for i in range(cards.count())
     }
     assert shown == expected

@@ -131,6 +131,9 @@ def test_html_is_self_contained_and_pins_its_script(report: Report) -> None:
 def test_html_server_rendered_counts_match_the_report(report: Report) -> None:
     html = render_html(report)
     for status, n in report.totals.items():
-        card = re.search(rf'data-status="{status}">\s*<span class="n">(\d+)</span>', html)
+        card = re.search(
+            rf'data-status="{status}">\s*<span class="n" data-count="(\d+)">([\d,]+)</span>', html
+        )
         assert card is not None and int(card.group(1)) == n
-    assert f'<strong id="party-total">{report.party_count}</strong>' in html
+        assert card.group(2) == f"{n:,}"
+    assert f'data-count="{report.party_count}">{report.party_count:,}</strong>' in html

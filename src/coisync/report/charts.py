@@ -84,7 +84,7 @@ def status_by_property(groups: Sequence[GroupRow], labels: dict[str, str]) -> Ma
                 f"<title>{escape(group.label)}: {escape(labels[status])} {n}</title></rect>"
             )
             x += w
-        body.append(f'<text x="{x + 6:.1f}" y="{y + 14}" fill="#374151">{group.total}</text>')
+        body.append(f'<text x="{x + 6:.1f}" y="{y + 14}" fill="#374151">{group.total:,}</text>')
     return _svg(16 + len(shown) * row, body, "Parties by status at each property")
 
 
@@ -111,16 +111,18 @@ def expirations_timeline(expirations: Sequence[Expiration], start: date, days: i
         colour = "#dc2626" if index < 2 else "#d97706" if index < 5 else "#f59e0b"
         body.append(
             f'<rect x="{x + 4:.1f}" y="{y:.1f}" width="{col - 8:.1f}" height="{h:.1f}" fill="{colour}" rx="2">'
-            f"<title>Week of {week.isoformat()}: {n} expiring</title></rect>"
+            f"<title>Week of {week.isoformat()}: {n:,} expiring</title></rect>"
         )
         if n:
             body.append(
-                f'<text x="{x + col / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#111827">{n}</text>'
+                f'<text x="{x + col / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#111827" '
+                f'font-size="{10 if n >= 1000 else 12}">{n:,}</text>'
             )
-        body.append(
-            f'<text x="{x + col / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="#374151">'
-            f"{week:%b} {week.day}</text>"
-        )
+        if index % 2 == 0:
+            body.append(
+                f'<text x="{x + col / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="#374151">'
+                f"{week:%b} {week.day}</text>"
+            )
     body.append(
         f'<text x="{left}" y="{height - 6}" fill="#6b7280">Week starting (earliest required line expiring)</text>'
     )
@@ -132,7 +134,7 @@ def deficiency_breakdown(deficiencies: Sequence[Deficiency], limit: int = 10) ->
     shown = list(deficiencies[:limit])
     if not shown:
         return _empty("No open findings", HALF)
-    left, right, row = 200, 50, 24
+    left, right, row = 215, 55, 24
     scale = (HALF - left - right) / max(d.parties for d in shown)
     body: list[str] = []
     for index, d in enumerate(shown):
@@ -140,9 +142,9 @@ def deficiency_breakdown(deficiencies: Sequence[Deficiency], limit: int = 10) ->
         w = max(d.parties * scale, 1.0)
         body.append(
             f'<text x="{left - 8}" y="{y + 14}" text-anchor="end" fill="#111827"><title>{escape(d.meaning)}</title>'
-            f"{escape(_clip(d.code.replace('_', ' '), 30))}</text>"
+            f"{escape(_clip(d.code.replace('_', ' '), 29))}</text>"
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{row - 6}" fill="{SEVERITY_COLOURS.get(d.severity, "#6b7280")}">'
             f"<title>{escape(d.code)}: {d.parties} parties, {d.findings} findings ({escape(d.severity)})</title></rect>"
-            f'<text x="{left + w + 6:.1f}" y="{y + 14}" fill="#374151">{d.parties}</text>'
+            f'<text x="{left + w + 6:.1f}" y="{y + 14}" fill="#374151">{d.parties:,}</text>'
         )
     return _svg(16 + len(shown) * row, body, "Parties affected by the most common deficiencies", HALF)

@@ -39,6 +39,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["label"] = lambda s: STATUS_LABELS.get(str(s), str(s))
+    env.filters["num"] = lambda n: f"{n:,}"
     return env
 
 

@@ -72,13 +72,21 @@ def _more(total: int, shown: int, what: str) -> Text | None:
 
 def _group_table(title: str, first: str, groups: Sequence[GroupRow]) -> RenderableType:
     used = [s for s in STATUSES if any(g.counts[s] for g in groups)]
+    details = any(g.detail for g in groups)
     rows = [
-        [g.label, g.detail or "", *[g.counts[s] or "" for s in used], g.total, g.attention]
+        [
+            g.label,
+            *([g.detail or ""] if details else []),
+            *[g.counts[s] or "" for s in used],
+            g.total,
+            g.attention,
+        ]
         for g in groups[:TEXT_ROWS]
     ]
-    columns = [first, "", *[STATUS_LABELS[s] for s in used], "total", "attention"]
+    columns = [first, *([""] if details else []), *[STATUS_LABELS[s] for s in used], "total", "attention"]
     table = _table(title, columns, rows, numeric=len(used) + 2)
-    for index, status in enumerate(used, start=2):
+    offset = 2 if details else 1
+    for index, status in enumerate(used, start=offset):
         table.columns[index].header_style = f"bold {STATUS_STYLES[status]}"
     more = _more(len(groups), TEXT_ROWS, title.lower())
     return Group(table, more) if more else table
