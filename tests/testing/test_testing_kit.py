@@ -158,7 +158,7 @@ class TestKitLeaseConformance(ConnectorConformance):
 def test_write_check_skips_with_the_reason_for_a_read_only_connector() -> None:
     suite = TestKitLeaseConformance()
     with pytest.raises(pytest.skip.Exception, match="kitlease is read-only: Kit Lease offers no write API"):
-        suite.test_same_write_twice_changes_the_platform_once(None, None, None)  # type: ignore[arg-type]
+        suite.test_same_write_twice_changes_the_platform_once(None, None, None, None)  # type: ignore[arg-type]
 
 
 def test_modes_can_be_narrowed() -> None:

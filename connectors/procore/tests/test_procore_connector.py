@@ -212,3 +212,24 @@ def test_plugin_registers_the_connector_and_its_writers_own_coisync_fields() -> 
     assert [w.name for w in connector.writers()] == ["insurance_status", "policy_lines", "certificate_pdf"]
     for writer in connector.writers():
         assert ownership_problems(writer, connector.mapping) == []
+
+
+def test_records_sharing_the_cursor_across_a_page_break_are_handed_over_once(
+    make: Make, emulator: ProcoreEmulator, endpoint: EmulatorEndpoint, clock: FakeClock
+) -> None:
+    earlier = seed_insurances(emulator, 2)
+    tie = iso_utc(clock.now() - 60)
+    tied = seed_insurances(emulator, 5, updated_at=tie)
+    connector = make()
+    records, _, cursor = read_stream(connector, "insurances")
+    assert [r.platform_id for r in records] == earlier + tied  # three pages of three
+    assert (cursor.value, len(cursor.seen)) == (tie, 5)
+    again, _, same = read_stream(connector, "insurances", cursor.to_json())
+    assert again == [] and same == cursor
+    assert endpoint.transport.requests[-1].url.params["filters[updated_at]"].startswith(f"{tie}...")
+    clock.advance(10)
+    with emulator.store.transaction() as state:
+        state["insurances"][tied[3]]["notes"] = "edited"
+        state["insurances"][tied[3]]["updated_at"] = clock.now()
+    changed, _, _ = read_stream(connector, "insurances", cursor.to_json())
+    assert [r.platform_id for r in changed] == [tied[3]]

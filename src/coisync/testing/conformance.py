@@ -169,7 +169,11 @@ class ConnectorConformance:
         assert len(set(seeded) - {r.platform_id for r in records}) == 1
 
     def test_same_write_twice_changes_the_platform_once(
-        self, connector_factory: ConnectorFactory, emulator: Emulator, endpoint: EmulatorEndpoint
+        self,
+        connector_factory: ConnectorFactory,
+        emulator: Emulator,
+        endpoint: EmulatorEndpoint,
+        clock: FakeClock,
     ) -> None:
         """Applying one write twice leaves the platform as the first application left it."""
         cls = self.adapter.connector_cls
@@ -185,6 +189,7 @@ class ConnectorConformance:
         first = connector.apply(op)
         assert first.ok, first
         after_first = endpoint.control.state()
+        clock.advance(5)  # a repeated write would now leave a new modification time behind
         second = connector.apply(op)
         assert second.ok, second
         assert after_first != before, "the first write changed nothing"
