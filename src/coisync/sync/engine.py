@@ -155,6 +155,7 @@ class SyncEngine:
                     run_id,
                     full=full,
                     progress=lambda n: self.progress("pull", n),
+                    max_batch=self.settings.max_batch_records,
                 )
             )
 

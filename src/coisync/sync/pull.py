@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from coisync.connector import Connector, Cursor, PlatformRecord, Quarantined, Stream
+from coisync.connector import Connector, Cursor, PlatformRecord, Quarantined, RecordBatch, Stream
 from coisync.errors import StoreError
 from coisync.model import CanonicalModel, ExternalRef
 from coisync.store import RECORD_TABLES, Store
@@ -58,12 +58,12 @@ def saved_cursor(store: Store, connection: str, stream: Stream, *, full: bool) -
     """
     if full:
         return stream.initial_cursor()
-    state = store.get_sync_state(connection, stream.name)
-    if state is None:
-        return stream.initial_cursor()
     try:
+        state = store.get_sync_state(connection, stream.name)
+        if state is None:
+            return stream.initial_cursor()
         return stream.cursor_from_state(json.dumps(state.cursor))
-    except (ValidationError, ValueError, TypeError) as exc:
+    except (ValidationError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
         raise StoreError(
             f"the saved cursor of {connection}/{stream.name} cannot be read ({type(exc).__name__}); "
             f"nothing was written. Read the stream again from the start with "
@@ -222,6 +222,30 @@ def write_batch(
     return changed, batch.unchanged, len(all_quarantined)
 
 
+def split_batches(batches: Iterable[RecordBatch], start: Cursor, size: int | None) -> Iterator[RecordBatch]:
+    """The stream's batches in parts of at most ``size`` records (as they are when ``size`` is None).
+
+    Only the last part of a batch carries its cursor; the others carry the cursor that was
+    safe before the batch, so a crash between parts re-reads rather than skips.
+    """
+    safe = start
+    for batch in batches:
+        items: list[PlatformRecord | Quarantined] = [*batch.quarantined, *batch.records]
+        if size is None or len(items) <= size:
+            yield batch
+        else:
+            for begin in range(0, len(items), size):
+                part = items[begin : begin + size]
+                last = begin + size >= len(items)
+                yield RecordBatch(
+                    stream=batch.stream,
+                    records=tuple(r for r in part if isinstance(r, PlatformRecord)),
+                    quarantined=tuple(q for q in part if isinstance(q, Quarantined)),
+                    cursor=batch.cursor if last else safe,
+                )
+        safe = batch.cursor
+
+
 def pull_stream(
     store: Store,
     connector: Connector,
@@ -230,12 +254,17 @@ def pull_stream(
     *,
     full: bool = False,
     progress: Callable[[int], None] | None = None,
+    max_batch: int | None = None,
 ) -> StreamResult:
-    """Read one stream from its saved cursor into the store."""
+    """Read one stream from its saved cursor into the store.
+
+    ``max_batch`` caps the records committed per transaction: a larger batch of the stream is
+    committed in parts, every part but the last with the cursor already saved before it.
+    """
     name = connector.config.name
     result = StreamResult(connection=name, stream=stream.name)
     cursor = saved_cursor(store, name, stream, full=full)
-    for batch in stream.read(cursor):
+    for batch in split_batches(stream.read(cursor), cursor, max_batch):
         changed, unchanged, quarantined = write_batch(
             store, connector, stream, batch.records, batch.quarantined, batch.cursor, run_id
         )

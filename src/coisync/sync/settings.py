@@ -5,6 +5,7 @@
 max_write_fraction = 0.2        # stop before pushing when a run would change more of a connection
 conflict_policy = "keep_theirs" # or "ours": what to do when a person changed a coisync-owned field
 expected_interval_hours = 26    # coisync health: a connection older than this is unhealthy
+max_batch_records = 500         # optional: most records committed per pull transaction
 ```
 """
 
@@ -30,6 +31,9 @@ class SyncSettings(BaseModel):
     )
     conflict_policy: Literal["keep_theirs", "ours"] = "keep_theirs"
     expected_interval_hours: float = Field(default=26, gt=0)
+    max_batch_records: int | None = Field(
+        default=None, ge=1, description="Most records per pull transaction (default: the stream's batches)"
+    )
 
 
 def load_sync_settings(config: Mapping[str, Any]) -> SyncSettings:
