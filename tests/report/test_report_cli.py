@@ -76,6 +76,7 @@ def test_property_filter_and_text_output(
         (["--json", "--format", "csv"], "--json and --format csv disagree"),
         (["--property", "no-such-property"], "unknown property 'no-such-property'"),
         (["--format", "pdf"], "Invalid value for '--format'"),
+        (["-o", "no-such-dir/report.html"], "does not exist; create it first"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(

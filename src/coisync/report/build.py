@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from coisync.compliance import MEANING, SEVERITY, STATUS_RANK, FindingCode
-from coisync.model import Evaluation, Finding, Outcome, PartyKind, Property
+from coisync.model import Outcome, PartyKind, Property
 from coisync.portfolio import PartyVerdict
 from coisync.report.model import (
     EXPIRATION_WINDOW_DAYS,
@@ -28,10 +28,10 @@ from coisync.report.model import (
     PartyRow,
     PendingItem,
     Report,
-    SubjectRow,
     empty_counts,
 )
 from coisync.report.needs import evidence_needed
+from coisync.report.rows import finding_row, subject_row
 
 UNKNOWN_OWNER = "(unknown owner)"
 _UNVERIFIED = Outcome.UNVERIFIED.value
@@ -44,29 +44,6 @@ def _worse(a: str | None, b: str) -> str:
     if a is None:
         return b
     return a if _RANK[a] <= _RANK[b] else b
-
-
-def finding_row(finding: Finding, evaluation: Evaluation) -> FindingRow:
-    """The report's copy of one finding, tagged with its subject."""
-    clause = finding.clause
-    return FindingRow(
-        code=finding.code,
-        outcome=finding.outcome._value_,
-        severity=finding.severity._value_,
-        message=finding.message,
-        coverage_type=finding.coverage_type,
-        limit_key=finding.limit_key,
-        required=finding.required,
-        found=finding.found,
-        evidence=finding.evidence,
-        clause=str(clause) if clause else None,
-        clause_text=clause.text if clause else None,
-        certificate_id=finding.certificate_id,
-        policy_number=finding.policy_number,
-        waiver_id=finding.waiver_id,
-        agreement_id=evaluation.agreement_id,
-        property_id=evaluation.property_id,
-    )
 
 
 class ReportBuilder:
@@ -140,17 +117,7 @@ class ReportBuilder:
             property_ids=tuple(p for p in statuses if p != NO_PROPERTY),
             owners=tuple(o for o in owners if o != NO_PROPERTY),
             earliest_expiration=verdict.earliest_expiration,
-            subjects=tuple(
-                SubjectRow(
-                    e.agreement_id,
-                    e.property_id,
-                    e.status._value_,
-                    e.as_of,
-                    e.requirement_source,
-                    e.earliest_expiration,
-                )
-                for e in verdict.evaluations
-            ),
+            subjects=tuple(subject_row(e) for e in verdict.evaluations),
             findings=findings,
         )
         report = self._report
