@@ -175,3 +175,12 @@ def test_oversized_files_are_refused_before_reading(tmp_path: Path) -> None:
 def test_an_unknown_party_option_is_a_usage_error(store: Store) -> None:
     with pytest.raises(UsageError, match="no party 'nobody'"):
         take_in_all(store, [Source("a.pdf", render_fillable(0).content)], party_id="nobody")
+
+
+def test_a_given_party_whose_name_differs_goes_to_review(store: Store) -> None:
+    rendered = render_fillable(6)
+    _party(store, "P-6", "Somebody Else Entirely LLC")
+    result = take_in(store, Source("a.pdf", rendered.content), party_id="P-6")
+    assert result.status == "pending" and result.party_id == "P-6"
+    assert any("does not match party P-6" in r for r in result.reasons)
+    assert store.counts()["certificate"] == 0

@@ -112,11 +112,19 @@ def take_in(
         sender=source.sender,
     )
     reasons = review_reasons(extraction)
+    insured = _text(extraction.value("insured.name"))
     if party_id is None:
-        match = match_party(_text(extraction.value("insured.name")), store.iter_parties())
+        match = match_party(insured, store.iter_parties())
         party_id = match.party_id
         if match.reason:
             reasons.append(match.reason)
+    else:
+        given = store.get_party(party_id)
+        if insured and given is not None and not match_party(insured, [given]).matched:
+            reasons.append(
+                f"the named insured {insured!r} does not match party {party_id} ({given.legal_name}); "
+                "accept it in review if it is right"
+            )
     result.party_id = party_id
     provenance = Provenance(
         source="intake", document_sha256=digest, sender=source.sender, received_at=source.received_at

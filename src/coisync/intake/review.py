@@ -7,6 +7,8 @@ the same ingest path as a trusted intake, so history and versions work the same.
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Connection
+
 from coisync.errors import UsageError
 from coisync.ingest.single import WrittenRecord, ingest_record
 from coisync.intake.acord25_fields import ACORD25_KINDS
@@ -52,6 +54,15 @@ def _pending(store: Store, intake_id: int) -> IntakeRow:
     if row.status != "pending":
         raise UsageError(f"intake {intake_id} is {row.status}, not pending review; nothing to decide")
     return row
+
+
+def _still_pending(conn: Connection, intake_id: int) -> None:
+    """Inside the write transaction: refuse when another reviewer decided meanwhile."""
+    row = get_intake(conn, intake_id)
+    if row is None or row.status != "pending":
+        raise UsageError(
+            f"intake {intake_id} was decided by someone else meanwhile; see 'coisync review show'"
+        )
 
 
 def correct(store: Store, intake_id: int, assignments: dict[str, str], actor: str) -> Extraction:
@@ -103,6 +114,7 @@ def accept(store: Store, intake_id: int, actor: str, party_id: str | None = None
         ) from exc
     details = {"intake_id": intake_id, "document_sha256": row.document_sha256, "file": row.file_name}
     with store.transaction() as conn:
+        _still_pending(conn, intake_id)
         written = ingest_record(
             store, record, conn=conn, actor=actor, action="intake.accept", details=details
         )
@@ -138,5 +150,6 @@ def reject(store: Store, intake_id: int, actor: str, reason: str) -> None:
     """Reject a queued document (kept, with the reason); nothing is written for the party."""
     _pending(store, intake_id)
     with store.transaction() as conn:
+        _still_pending(conn, intake_id)
         update_intake(conn, intake_id, status="rejected", decided_at=utcnow(), decided_by=actor)
         store.audit.append(actor, "review.reject", f"intake:{intake_id}", {"reason": reason}, conn=conn)
