@@ -26,6 +26,7 @@ BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("coisync.cli.report", "report_command"),
     ("coisync.cli.mappings", "mappings_group"),
     ("coisync.cli.plugins", "plugins_command"),
+    ("coisync.cli.sandbox", "sandbox_group"),
 )
 """(module, attribute) of every built-in command; imported only when the CLI is assembled."""
 

@@ -128,15 +128,15 @@ CATALOGUE: dict[ProblemKind, ProblemSpec] = {
 """Every problem kind, in seeding order."""
 
 PLATFORM_FIELDS: dict[str, frozenset[str]] = {
-    "procore": frozenset({"presence", "dates", "limit", "additional_insured"}),
+    "procore": frozenset({"presence", "dates", "limit"}),
     "yardi": frozenset({"presence", "dates", "limit"}),
     "mri": frozenset({"presence", "dates", "limit", "additional_insured"}),
     "vts": frozenset({"presence", "dates", "limit", "additional_insured"}),
 }
-"""What each platform's insurance record can show (platforms.md §7: Procore ``limit`` and
-``additional_insured``; Yardi's vendor policy has amounts but no additional-insured field; the
-MRI and VTS insurance resources are assumed shapes with both). A platform not listed shows only
-presence."""
+"""What each platform's insurance record shows coisync (platforms.md §7). Procore has an
+``additional_insured`` field, but it holds a name and the shipped mapping does not read it; Yardi's
+vendor policy has amounts but no additional-insured field; the MRI and VTS insurance resources are
+assumed shapes with both. A platform not listed shows only presence."""
 
 
 def carried_on(kind: ProblemKind, platform: str) -> bool:

@@ -47,8 +47,11 @@ def create_emulator(
 
 @hookimpl
 def register_emulators(register: Register) -> None:
-    """Register the Procore emulator with the sandbox."""
-    register("procore", create_emulator)
+    """Register the Procore emulator with the sandbox (callable like :func:`create_emulator`,
+    and seeded from the sandbox scenario by :mod:`coisync_procore.sandbox`)."""
+    from coisync_procore.sandbox import ProcoreEmulatorFactory
+
+    register("procore", ProcoreEmulatorFactory())
 
 
 @hookimpl
