@@ -72,13 +72,19 @@ class ConnectorConformance:
         """A fresh emulator from the adapter."""
         return self.adapter.create_emulator(tmp_path / "emulator", clock)
 
-    @pytest.fixture(params=MODES)
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Run every check once per mode in :attr:`modes` (pytest calls this for test classes)."""
+        if "endpoint" in metafunc.fixturenames:
+            unknown = set(self.modes) - set(MODES)
+            if unknown:
+                raise ValueError(f"unknown conformance modes {sorted(unknown)} (known: {', '.join(MODES)})")
+            metafunc.parametrize("endpoint", self.modes, indirect=True)
+
+    @pytest.fixture
     def endpoint(
         self, request: pytest.FixtureRequest, emulator: Emulator, clock: FakeClock
     ) -> Iterator[EmulatorEndpoint]:
-        """The emulator in process, or served on loopback."""
-        if request.param not in self.modes:
-            pytest.skip(f"{type(self).__name__} does not run {request.param}")
+        """The emulator in process, or served on loopback (one per mode)."""
         with open_endpoint(request.param, emulator, clock) as endpoint:
             yield endpoint
 
