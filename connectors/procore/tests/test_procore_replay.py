@@ -180,7 +180,10 @@ def test_replay_policy_line_created_through_sync(world: World) -> None:
     )
     created = connector.apply(op)
     assert created.outcome is WriteOutcome.APPLIED
-    assert created.platform_value is not None and created.platform_value["insurance_type"] == "Workers Compensation"
+    assert (
+        created.platform_value is not None
+        and created.platform_value["insurance_type"] == "Workers Compensation"
+    )
 
 
 @pytest.mark.skipif(RECORDING, reason="replay-only: checks that the cassette refuses what it does not hold")
