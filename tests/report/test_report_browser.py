@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_fixtures import HOSTILE_NAMES
+from report_fixtures import GENERATED_AT, HOSTILE_NAMES
 
-from coisync.report import PartyRow, Report, render_html, report_dict
+from coisync.report import PartyRow, Report, build_report, render_html, report_dict
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -188,3 +188,17 @@ def test_hostile_names_render_as_inert_text(page: Page, report: Report) -> None:
     assert page.page.evaluate("window.__pwned") is None
     ARTIFACTS.mkdir(exist_ok=True)
     page.page.locator("#parties").screenshot(path=str(ARTIFACTS / "report-party-table.png"))
+
+
+def test_an_empty_portfolio_renders_without_errors(browser: Any, tmp_path: Path) -> None:
+    empty = build_report([], {}, generated_at=GENERATED_AT)
+    path = tmp_path / "empty.html"
+    path.write_text(render_html(empty), encoding="utf-8")
+    opened = Page(browser, path)
+    try:
+        assert opened.count() == 0
+        assert opened.page.inner_text("#page-info") == "No party matches these filters"
+        assert "No open findings" in opened.page.inner_text("#charts")
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.page.close()
