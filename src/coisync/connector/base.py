@@ -21,7 +21,7 @@ from coisync.connector.config import ConnectionConfig
 from coisync.connector.errors import WritesDisabledError
 from coisync.connector.stream import Stream
 from coisync.connector.writer import WriteOp, Writer, WriteResult, WriteTarget
-from coisync.http import Clock, HttpConfig, HttpSession
+from coisync.http import Clock, HttpConfig, HttpSession, ResponseClassifier, SecretSource
 from coisync.mapping.compiled import PlatformMapping
 from coisync.mapping.loader import Location, load_mapping
 
@@ -143,6 +143,14 @@ class Connector(ABC):
         """The ``httpx.Auth`` for the session, from the config's credentials."""
         return self.config.credentials.auth(clock=self.clock, token_url=self.token_url)
 
+    def response_classifier(self) -> ResponseClassifier | None:
+        """The session's response classifier, for platforms that report errors inside HTTP 200."""
+        return None
+
+    def secret_sources(self) -> Sequence[SecretSource]:
+        """Secrets the session's redactor must hide besides the auth object's (e.g. SOAP body credentials)."""
+        return ()
+
     # -- provided ------------------------------------------------------------------------
 
     @property
@@ -155,6 +163,11 @@ class Connector(ABC):
                 headers=self.http_headers(),
                 name=self.config.name,
             )
+            classifier = self.response_classifier()
+            if classifier is not None:
+                self._session.retry_policy.classifier = classifier
+            for source in self.secret_sources():
+                self._session.redactor.add_source(source)
         return self._session
 
     @property

@@ -15,7 +15,7 @@ Parsing goes through ``defusedxml``, so entity-expansion attacks in platform res
 from __future__ import annotations
 
 from typing import Any
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, SubElement
 
 from defusedxml import ElementTree
 
@@ -59,4 +59,31 @@ def xml_to_dict(xml: str | bytes | Element) -> dict[str, Any]:
     return {_local(root.tag): element_to_value(root)}
 
 
-__all__ = ["element_to_value", "xml_to_dict"]
+def _fill(element: Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "#text":
+                element.text = None if item is None else str(item)
+            elif key.startswith("@"):
+                if item is not None:
+                    element.set(key[1:], str(item))
+            else:
+                for entry in item if isinstance(item, list) else [item]:
+                    _fill(SubElement(element, key), entry)
+    elif value is not None:
+        element.text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def value_to_element(name: str, value: Any) -> Element:
+    """The inverse of :func:`element_to_value`: a dict (or text) as an element called ``name``.
+
+    ``"@name"`` keys become attributes, ``"#text"`` the text, a list repeats its element, ``None``
+    leaves the element empty and booleans are written ``true``/``false``. Use it to build
+    documents from reverse-mapped payloads (the same paths the forward mapping reads).
+    """
+    element = Element(name)
+    _fill(element, value)
+    return element
+
+
+__all__ = ["element_to_value", "value_to_element", "xml_to_dict"]

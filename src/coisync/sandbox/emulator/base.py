@@ -131,6 +131,24 @@ class Emulator:
         broken["id"] = "#corrupt#"
         return broken
 
+    def corruptible(self, response: Response) -> bool:
+        """Whether the ``malformed`` fault can corrupt ``response``: by default a JSON body with a list."""
+        if response.mimetype != "application/json":
+            return False
+        return bool(_list_in(json.loads(response.get_data() or b"null")))
+
+    def corrupt_response(self, response: Response, rng: random.Random) -> None:
+        """Corrupt one record of ``response`` for the ``malformed`` fault (see :meth:`corrupt_record`).
+
+        Emulators of platforms that do not answer JSON override this and :meth:`corruptible`.
+        """
+        body = json.loads(response.get_data() or b"null")
+        items = _list_in(body)
+        if items:
+            index = rng.randrange(len(items))
+            items[index] = self.corrupt_record(items[index])
+            response.set_data(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+
     def secret_state_keys(self) -> Iterable[str]:
         """Top-level state keys never shown by ``/__emulator/state`` (besides secret-named keys)."""
         return ()
@@ -218,16 +236,11 @@ class Emulator:
         if response.status_code >= 400:
             return None
         fired: FaultRule | None = None
-        if response.mimetype == "application/json" and self.faults.armed("malformed"):
-            body = json.loads(response.get_data() or b"null")
-            items = _list_in(body)
-            if items:
-                rule = self.faults.pick(frozenset({"malformed"}), request.path, request.method)
-                if rule is not None:
-                    index = random.Random(f"{self.seed_value}:malformed:{rule.fired}").randrange(len(items))
-                    items[index] = self.corrupt_record(items[index])
-                    response.set_data(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
-                    fired = rule
+        if self.faults.armed("malformed") and self.corruptible(response):
+            rule = self.faults.pick(frozenset({"malformed"}), request.path, request.method)
+            if rule is not None:
+                self.corrupt_response(response, random.Random(f"{self.seed_value}:malformed:{rule.fired}"))
+                fired = rule
         lost = self.faults.pick(AFTER_KINDS - {"malformed"}, request.path, request.method)
         if lost is not None:
             raise _Drop("lost_response")
