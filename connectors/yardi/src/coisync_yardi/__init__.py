@@ -1,6 +1,7 @@
-"""coisync's Yardi Voyager package: an emulator of the SIPP SOAP interfaces (and the connector).
+"""coisync's Yardi Voyager package: the connector and an emulator of the SIPP SOAP interfaces.
 
-The plugin registers the emulator (``coisync sandbox``); it is imported only when the hook runs.
+The plugin registers :class:`~coisync_yardi.connector.YardiConnector` (``connector = "yardi"``) and
+the emulator (``coisync sandbox``); both are imported only when the hooks run.
 """
 
 from __future__ import annotations
@@ -48,3 +49,11 @@ def create_emulator(
 def register_emulators(register: Register) -> None:
     """Register the Yardi emulator with the sandbox."""
     register("yardi", create_emulator)
+
+
+@hookimpl
+def register_connectors(register: Register) -> None:
+    """Register the Yardi connector."""
+    from coisync_yardi.connector import YardiConnector
+
+    register(YardiConnector)

@@ -21,9 +21,11 @@ Faithful to what client code and WSDLs show (platforms.md §1, §8.1); the rest 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element, tostring
 from xml.sax.saxutils import escape
 
 from werkzeug.wrappers import Request, Response
@@ -37,7 +39,9 @@ from coisync.http.soap import (
     XmlFragment,
     build_envelope,
     build_fault,
+    local_name,
     parse_envelope,
+    parse_xml,
 )
 from coisync.sandbox.emulator import Clock, Emulator, HttpError, IdSequences, RateLimiter, Router
 from coisync_yardi.emulator import common_ops, renters_ops, vendor_ops
@@ -129,6 +133,24 @@ class YardiEmulator(Emulator):
         response.headers.update(error.headers)
         return response
 
+    def corruptible(self, response: Response) -> bool:
+        """A successful SOAP answer holding vendor, tenant, property or policy records."""
+        return response.status_code == 200 and bool(_records_of(response)[1])
+
+    def corrupt_response(self, response: Response, rng: random.Random) -> None:
+        """Corrupt one record for the ``malformed`` fault: its id becomes ``#corrupt#``, its date impossible."""
+        root, records = _records_of(response)
+        if root is None or not records:
+            return
+        record = records[rng.randrange(len(records))]
+        for child in record:
+            name = local_name(child.tag)
+            if name in _ID_ELEMENTS:
+                child.text = "#corrupt#"
+            elif name == "LastModified":
+                child.text = "2025-13-45T00:00:00"
+        response.set_data(tostring(root, encoding="utf-8", xml_declaration=True))
+
     # ------------------------------------------------------------------ requests
 
     def _service(self, request: Request, client: str, service: str) -> Response:
@@ -214,6 +236,23 @@ class YardiEmulator(Emulator):
         return Response(
             build_fault(code, message, version=version), status=status, content_type=version.content_type
         )
+
+
+_RECORD_ELEMENTS = frozenset({"Vendor", "Tenant", "Property", "InsurancePolicy"})
+_ID_ELEMENTS = frozenset({"VendorId", "TenantCode", "Code", "PolicyId"})
+
+
+def _records_of(response: Response) -> tuple[Element | None, list[Element]]:
+    if "xml" not in (response.mimetype or ""):
+        return None, []
+    try:
+        root = parse_xml(response.get_data())
+    except SoapFormatError:
+        return None, []
+    for element in root.iter():
+        if local_name(element.tag).endswith("Result") and len(element):
+            return root, [r for r in element[0] if local_name(r.tag) in _RECORD_ELEMENTS]
+    return root, []
 
 
 def _titles() -> list[str]:

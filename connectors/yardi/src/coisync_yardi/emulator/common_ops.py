@@ -8,6 +8,7 @@ fields, notes and policies back; ``Status`` filters on the tenant status (empty:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
@@ -102,6 +103,7 @@ def update_resident_data(call: Call) -> str:
             raise YardiMessage(f"Tenant {code} does not exist")
         # The tenant's property must be licensed for Common Data, like any property call.
         resolve_properties(tenant["property"], call.caller, call.interface, call.state.get("properties", {}))
+        before = json.dumps(tenant, sort_keys=True, default=str)
         if "Notes" in parts:
             tenant["notes"] = text_of(parts["Notes"])
         if "UserDefinedFields" in parts:
@@ -115,7 +117,8 @@ def update_resident_data(call: Call) -> str:
                 now=call.now,
                 match_on_number=call.settings.policy_match_on_number,
             )
-        tenant["modified"] = call.now
+        if json.dumps(tenant, sort_keys=True, default=str) != before:
+            tenant["modified"] = call.now  # assumed: LastModified moves only when something changed
         messages.append(
             ("Info", f"Tenant {code} updated: {created} policies added, {updated} policies updated")
         )

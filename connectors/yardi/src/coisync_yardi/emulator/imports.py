@@ -151,8 +151,10 @@ def apply_policies(
             target.update(id=new_id(), is_required=False, hold_payments=False)
             policies.append(target)
             created += 1
-        else:
+        elif any(target.get(key) != value for key, value in changes.items()):
             updated += 1
+        else:
+            continue  # assumed: an import that changes nothing leaves the policy as it was
         target.update(changes)
         target["modified"] = now
     return created, updated

@@ -9,6 +9,7 @@ its properties [CODE].
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
@@ -79,6 +80,7 @@ def import_vendors(call: Call) -> str:
         if vendor_id is None:
             raise YardiMessage("VendorId is required")
         vendor = vendors.get(vendor_id)
+        before = json.dumps(vendor, sort_keys=True, default=str)
         if vendor is None:
             name = text_of(parts.get("Name"))
             if name is None:
@@ -103,7 +105,8 @@ def import_vendors(call: Call) -> str:
                 now=call.now,
                 match_on_number=call.settings.policy_match_on_number,
             )
-        vendor["modified"] = call.now
+        if json.dumps(vendor, sort_keys=True, default=str) != before:
+            vendor["modified"] = call.now  # assumed: LastModified moves only when something changed
         messages.append(
             ("Info", f"Vendor {vendor_id} imported: {created} policies added, {updated} policies updated")
         )
