@@ -233,3 +233,16 @@ def test_records_sharing_the_cursor_across_a_page_break_are_handed_over_once(
         state["insurances"][tied[3]]["updated_at"] = clock.now()
     changed, _, _ = read_stream(connector, "insurances", cursor.to_json())
     assert [r.platform_id for r in changed] == [tied[3]]
+
+
+@pytest.mark.parametrize("kind", ["429", "503"])
+def test_a_throttled_token_endpoint_is_waited_out(
+    make: Make, emulator: ProcoreEmulator, endpoint: EmulatorEndpoint, clock: FakeClock, kind: str
+) -> None:
+    seed_insurances(emulator, 2)
+    endpoint.control.add_faults({"kind": kind, "count": 1, "retry_after": 9, "paths": "/oauth/token"})
+    records, _, _ = read_stream(make(), "insurances")
+    assert len(records) == 2
+    tokens = [(e["path"], e["status"]) for e in endpoint.control.requests() if e["path"] == "/oauth/token"]
+    assert tokens == [("/oauth/token", int(kind)), ("/oauth/token", 200)]
+    assert clock.sleeps and clock.sleeps[0] >= 9
