@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 import tempfile
@@ -56,7 +55,8 @@ def _with_progress(verdicts: Iterable[PartyVerdict], total: int) -> Iterator[Par
             bar.advance(task)
 
 
-def _render(report: Report, fmt: str, stream: IO[str], terminal: bool) -> None:
+def _render(report: Report, fmt: str, stream: IO[str]) -> None:
+    """Write the report to a stream (a file, or standard output for the non-text formats)."""
     from coisync.report import render_html, render_text, report_dict, write_csv_report
 
     if fmt == "json":
@@ -65,8 +65,6 @@ def _render(report: Report, fmt: str, stream: IO[str], terminal: bool) -> None:
         write_csv_report(report, stream)
     elif fmt == "html":
         stream.write(render_html(report))
-    elif terminal:
-        render_text(report, console())
     else:
         render_text(report, Console(file=stream, width=TEXT_FILE_WIDTH, color_system=None, highlight=False))
 
@@ -79,7 +77,7 @@ def _write_file(path: Path, fmt: str, report: Report) -> None:
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            _render(report, fmt, stream, terminal=False)
+            _render(report, fmt, stream)
         Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -164,7 +162,9 @@ def report_command(
                 err=True,
             )
     elif chosen == "text":
-        _render(report, chosen, io.StringIO(), terminal=True)
+        from coisync.report import render_text
+
+        render_text(report, console())
     else:
-        _render(report, chosen, sys.stdout, terminal=False)
+        _render(report, chosen, sys.stdout)
     ctx.exit(int(ExitCode.OK))
