@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,20 @@ def write_secret(path: Path, value: str) -> None:
     tmp.replace(path)
 
 
+def _secret_files(name: str, path: tuple[str, ...], value: Any) -> Iterator[tuple[str, str]]:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            yield from _secret_files(name, (*path, str(key)), inner)
+    else:
+        yield "-".join((name, *path)), str(value)
+
+
+def _file_refs(name: str, path: tuple[str, ...], value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _file_refs(name, (*path, str(key)), inner) for key, inner in value.items()}
+    return {"$file": f"{CREDENTIALS_DIR}/{'-'.join((name, *path))}"}
+
+
 def config_text(directory: Path, served: Sequence[ServedConnection], smtp: str | None) -> str:
     """The TOML text of ``DIR/coisync.toml`` (credential files are written separately)."""
     db_url = f"sqlite:///{(directory / DB_FILE).resolve()}"
@@ -98,17 +112,16 @@ def config_text(directory: Path, served: Sequence[ServedConnection], smtp: str |
         lines += [f"{key} = {_toml_value(value)}" for key, value in item.connection.settings.items()]
         if item.connection.credentials:
             lines += ["", f"[{table}.credentials]"]
-            for key in item.connection.credentials:
-                ref = f"{CREDENTIALS_DIR}/{item.name}-{key}"
-                lines.append(f"{key} = {{ {json.dumps('$file')} = {json.dumps(ref)} }}")
+            for key, value in item.connection.credentials.items():
+                lines.append(f"{json.dumps(key)} = {_toml_value(_file_refs(item.name, (key,), value))}")
     return "\n".join(lines) + "\n"
 
 
 def write_config(directory: Path, served: Sequence[ServedConnection], smtp: str | None = None) -> Path:
     """Write the credential files and ``DIR/coisync.toml``; returns the config path."""
     for item in served:
-        for key, value in item.connection.credentials.items():
-            write_secret(directory / CREDENTIALS_DIR / f"{item.name}-{key}", value)
+        for file_name, value in _secret_files(item.name, (), item.connection.credentials):
+            write_secret(directory / CREDENTIALS_DIR / file_name, value)
     path = directory / CONFIG_FILE
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(config_text(directory, served, smtp), encoding="utf-8")

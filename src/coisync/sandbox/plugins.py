@@ -46,12 +46,13 @@ class SandboxConnection:
     """What the sandbox writes into ``coisync.toml`` for one emulator.
 
     Attributes:
-        credentials: Credential key -> secret value; each is saved to its own 0600 file and
-            referenced with ``{"$file" = ...}``.
+        credentials: The credential table with secret values (nested tables allowed, e.g.
+            ``{"headers": {"X-Api-Key": "..."}}``); each value is saved to its own 0600 file
+            and referenced with ``{"$file" = ...}``.
         settings: Further keys of the ``[connections.NAME]`` table (e.g. ``company_id``).
     """
 
-    credentials: Mapping[str, str] = field(default_factory=dict)
+    credentials: Mapping[str, Any] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 
