@@ -23,7 +23,7 @@ from coisync_yardi.write_base import TENANT_NS, VENDOR_NS, YardiWriter, document
 
 STATUS_FIELDS = ("compliance_status", "deficiency_summary")
 LINE_FIELDS = (
-    "party_ref",
+    "party_ref.vendor",
     "coverage_type",
     "policy_number",
     "insurer.name",
