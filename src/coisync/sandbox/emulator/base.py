@@ -32,7 +32,14 @@ from typing import Any, ClassVar
 from werkzeug.wrappers import Request, Response
 
 from coisync.sandbox.emulator.clock import Clock, SystemClock, iso_utc
-from coisync.sandbox.emulator.faults import AFTER_KINDS, BEFORE_KINDS, FaultInjector, FaultRule, parse_rule
+from coisync.sandbox.emulator.faults import (
+    AFTER_KINDS,
+    BEFORE_KINDS,
+    WRITE_METHODS,
+    FaultInjector,
+    FaultRule,
+    parse_rule,
+)
 from coisync.sandbox.emulator.requestlog import RequestLog, is_secret_key
 from coisync.sandbox.emulator.routing import HttpError, Router, json_response, read_json
 from coisync.sandbox.emulator.state import StateStore
@@ -87,6 +94,13 @@ class Emulator:
         Platforms that log in on every call (credentials in each SOAP body) override it.
         """
         return path in self.login_paths
+
+    def is_write(self, request: Request) -> bool:
+        """Whether ``request`` changes state (where ``lost_response`` applies); default: by method.
+
+        Platforms whose reads are POSTs too (SOAP, OData batches) override it.
+        """
+        return request.method in WRITE_METHODS
 
     def admit(self, request: Request) -> Response | None:
         """Count the request against limits; return a refusal (e.g. 429) or ``None`` to proceed."""
@@ -241,7 +255,9 @@ class Emulator:
             if rule is not None:
                 self.corrupt_response(response, random.Random(f"{self.seed_value}:malformed:{rule.fired}"))
                 fired = rule
-        lost = self.faults.pick(AFTER_KINDS - {"malformed"}, request.path, request.method)
+        lost = self.faults.pick(
+            AFTER_KINDS - {"malformed"}, request.path, request.method, write=self.is_write(request)
+        )
         if lost is not None:
             raise _Drop("lost_response")
         return fired

@@ -136,7 +136,9 @@ class FaultInjector:
         with self._lock:
             return any(rule.kind == kind and rule.remaining != 0 for rule in self._rules)
 
-    def pick(self, kinds: frozenset[str], path: str, method: str, *, login: bool = False) -> FaultRule | None:
+    def pick(
+        self, kinds: frozenset[str], path: str, method: str, *, login: bool = False, write: bool | None = None
+    ) -> FaultRule | None:
         """Decide whether a fault of one of ``kinds`` hits this request; the first firing rule wins.
 
         A rule is applicable when its path prefixes match, it has firings left, and its kind
@@ -148,15 +150,18 @@ class FaultInjector:
             path: The request path.
             method: The HTTP method.
             login: Whether the path is one of the emulator's login endpoints.
+            write: Whether the request changes state (``lost_response`` needs one); ``None``
+                decides by method (POST, PUT, PATCH, DELETE).
 
         Returns:
             The rule that fired (its ``fired`` counter already incremented), or ``None``.
         """
+        is_write = method in WRITE_METHODS if write is None else write
         with self._lock:
             for rule in self._rules:
                 if rule.kind not in kinds or not rule.applies_to(path) or rule.remaining == 0:
                     continue
-                if rule.kind == "lost_response" and method not in WRITE_METHODS:
+                if rule.kind == "lost_response" and not is_write:
                     continue
                 if rule.kind == "login_failure" and not login:
                     continue

@@ -133,6 +133,15 @@ class YardiEmulator(Emulator):
         response.headers.update(error.headers)
         return response
 
+    def is_write(self, request: Request) -> bool:
+        """A SOAP call writes when its operation does (every call is a POST)."""
+        try:
+            message = parse_envelope(request.get_data(cache=True))
+        except SoapFormatError:
+            return False
+        operation = OPERATIONS.get(message.name)
+        return operation is not None and operation.writes
+
     def corruptible(self, response: Response) -> bool:
         """A successful SOAP answer holding vendor, tenant, property or policy records."""
         return response.status_code == 200 and bool(_records_of(response)[1])
