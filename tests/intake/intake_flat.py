@@ -70,6 +70,7 @@ def render_flat(seed: int, defect: str | None = None) -> Rendered:
     page = _Page(pdf, rng)
     mark = rng.choice(["X", "x"])
     yes = rng.choice(["Y", "X"])
+    dollar_column = rng.random() < 0.4  # "$" printed in its own column, the amount without it
 
     def val(key: str) -> str:
         return spell(key, m[key], rng)
@@ -126,7 +127,10 @@ def render_flat(seed: int, defect: str | None = None) -> Rendered:
         if key and m.get(key) is not None:
             text = val(key)
             if defect == "glyph_o_for_zero" and key == "gl_each_occurrence":
-                text = text.replace("0", "O")
+                text = f"{m[key]:,}".replace("0", "O")
+            if dollar_column:
+                page.text(545, top, "$")
+                text = text.lstrip("$")
             page.text(600, top, text, right=True)
 
     top = 228.0

@@ -79,13 +79,8 @@ def test_flattened_fields_carry_confidence_and_position() -> None:
 
 
 def test_a_misread_amount_is_below_the_threshold() -> None:
-    seed = next(
-        s
-        for s in range(200)
-        if flat_defect(s) == "glyph_o_for_zero" and "0" in str(render_flat(s).expected["gl_each_occurrence"])
-    )
-    rendered = render_flat(seed, "glyph_o_for_zero")
+    rendered = render_flat(104, "glyph_o_for_zero")
     read = read_document("glyph.pdf", rendered.content)
     field = read.extraction.fields["gl.limit.each_occurrence"]
     assert field.confidence < CONFIDENCE_THRESHOLD
-    assert "O" in field.raw
+    assert "O" in field.raw and field.value is None

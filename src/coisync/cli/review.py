@@ -64,7 +64,6 @@ def show_command(app: AppContext, intake_id: int, as_json: bool) -> None:
     if as_json:
         emit_json(row.as_dict())
         return
-    out = console()
     click.echo(
         f"intake {row.id}: {row.status} - {row.file_name} ({row.form}, {row.method}, {row.pages} page(s))"
     )
@@ -74,23 +73,15 @@ def show_command(app: AppContext, intake_id: int, as_json: bool) -> None:
     for reason in row.reasons:
         click.echo(f"reason: {reason}")
     fields = row.extraction.get("fields", [])
-    out.print(
-        table(
-            "Fields",
-            ["field", "value", "confidence", "", "source", "location"],
-            [
-                (
-                    f["key"],
-                    f["value"],
-                    f"{f['confidence']:.2f}",
-                    "LOW" if f["confidence"] < CONFIDENCE_THRESHOLD else "",
-                    f["source"],
-                    f["location"],
-                )
-                for f in fields
-            ],
+    # Plain aligned lines: the keys must stay whole, they are what 'review correct' takes.
+    click.echo(f"{'field':<44} {'value':<36} {'conf':>5}     {'source':<10} location")
+    for item in fields:
+        value = " / ".join(str(item["value"]).splitlines())
+        shown = value if len(value) <= 36 else value[:35] + "…"
+        flag = "LOW" if item["confidence"] < CONFIDENCE_THRESHOLD else ""
+        click.echo(
+            f"{item['key']:<44} {shown:<36} {item['confidence']:>5.2f} {flag:<3} {item['source']:<10} {item['location']}"
         )
-    )
     wording = row.extraction.get("wording")
     if wording:
         click.echo("wording: " + ", ".join(f"{k}={v}" for k, v in wording.items()))
