@@ -31,7 +31,8 @@ PARTY_FIELDS: tuple[str, ...] = (
     "top_codes",
     "name_rank",
 )
-"""Layout of one party array; ``kind`` and ``status`` index ``kinds`` and ``statuses``;
+"""Layout of one party array; ``kind``, ``status`` and ``top_codes`` index ``kinds``,
+``statuses`` and ``top_codes``;
 ``name_rank`` is the party's place in name order (case-insensitive), so the page need not sort
 100k names before it can show them."""
 
@@ -121,8 +122,9 @@ def table_data(report: Report, labels: dict[str, str]) -> tuple[dict[str, Any], 
     rank = [0] * len(names)
     for position, index in enumerate(sorted(range(len(names)), key=names.__getitem__)):
         rank[index] = position
+    tops = _Strings()
     parties = [
-        _party(p, r, status_index, kind_index, prop) for p, r in zip(report.parties, rank, strict=True)
+        _party(p, r, status_index, kind_index, prop, tops) for p, r in zip(report.parties, rank, strict=True)
     ]
     findings = [[_finding(f, intern) for f in p.findings] for p in report.parties]
     table = {
@@ -131,6 +133,7 @@ def table_data(report: Report, labels: dict[str, str]) -> tuple[dict[str, Any], 
         "labels": labels,
         "kinds": list(KINDS),
         "properties": properties,
+        "top_codes": tops.values,
         "parties": parties,
     }
     return table, {"fields": list(FINDING_FIELDS), "strings": intern.values, "findings": findings}
@@ -142,6 +145,7 @@ def _party(
     status_index: dict[str, int],
     kind_index: dict[str, int],
     prop: Callable[[str], int],
+    tops: _Strings,
 ) -> list[Any]:
     open_findings = p.open_findings
     return [
@@ -152,6 +156,6 @@ def _party(
         [prop(pid) for pid in p.property_ids],
         p.earliest_expiration.isoformat() if p.earliest_expiration else "",
         len(open_findings),
-        ", ".join(top_codes(open_findings)),
+        tops.many((", ".join(top_codes(open_findings)),))[0],
         name_rank,
     ]

@@ -4,9 +4,10 @@
   "use strict";
   var data = JSON.parse(document.getElementById("report-data").textContent);
   var P = data.parties, props = data.properties, statuses = data.statuses,
-      kinds = data.kinds, labels = data.labels;
+      kinds = data.kinds, labels = data.labels, tops = data.top_codes;
   var S = null, FINDINGS = null, F = {};
-  // The findings are a second JSON block, parsed the first time a party is opened.
+  // The findings are a second JSON block after this script, parsed the first time a party is
+  // opened (by then the document is complete), so the table is usable while it still loads.
   function loadFindings() {
     if (FINDINGS !== null) return;
     var details = JSON.parse(document.getElementById("report-findings").textContent);
@@ -119,11 +120,15 @@
     tr.appendChild(el("td", p[4].map(function (x) { return props[x][1]; }).join(", ")));
     tr.appendChild(el("td", p[5]));
     tr.appendChild(el("td", p[6], "num"));
-    tr.appendChild(el("td", p[7].replace(/_/g, " "), "top"));
+    tr.appendChild(el("td", tops[p[7]].replace(/_/g, " "), "top"));
     return tr;
   }
 
   function detail(i) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { detail(i); }, { once: true });
+      return;
+    }
     loadFindings();
     var box = $("detail"), p = P[i], findings = FINDINGS[i];
     state.selected = i;
