@@ -1,40 +1,22 @@
-"""What every Procore writer shares: the insurance paths, value comparison, failure outcomes."""
+"""What every Procore writer shares: the insurance paths, one fetch, and value comparison.
+
+Failure outcomes and value comparison are the core's (:mod:`coisync.connector.outcomes`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from coisync.connector import WriteOp, WriteOutcome, Writer, WriteResult
-from coisync.http import (
-    AmbiguousWriteError,
-    CircuitOpenError,
-    NotFoundError,
-    ServerError,
-    TransportFailedError,
-)
+from coisync.connector import WriteOp, Writer, WriteResult
+from coisync.connector.outcomes import UNKNOWN_OUTCOME, failed_write, same_value
+from coisync.http import NotFoundError
 
 if TYPE_CHECKING:
     from coisync_procore.connector import ProcoreConnector
 
 READ_NAMES: dict[str, str] = {"name": "insurance_provider"}
 """Write names Procore answers under another name [DOC]: the carrier goes in as ``name``."""
-
-UNKNOWN_OUTCOME = (AmbiguousWriteError, TransportFailedError, ServerError, CircuitOpenError)
-"""Failures after which the write may or may not have been applied."""
-
-
-def same_value(platform: Any, wanted: Any) -> bool:
-    """Whether the platform's value equals the written one (numbers compared as numbers)."""
-    if platform == wanted:
-        return True
-    if isinstance(platform, bool) or isinstance(wanted, bool) or platform is None or wanted is None:
-        return False
-    try:
-        return Decimal(str(platform)) == Decimal(str(wanted))
-    except InvalidOperation:
-        return False
 
 
 def holds(record: Mapping[str, Any], payload: Mapping[str, Any]) -> bool:
@@ -43,7 +25,7 @@ def holds(record: Mapping[str, Any], payload: Mapping[str, Any]) -> bool:
 
 
 class ProcoreWriter(Writer):
-    """Shared plumbing: paths and the outcome of a failed request."""
+    """Shared plumbing: paths, fetching one insurance, and the outcome of a failed request."""
 
     def __init__(self, connector: ProcoreConnector) -> None:
         self.connector = connector
@@ -65,8 +47,7 @@ class ProcoreWriter(Writer):
     @staticmethod
     def failed(op: WriteOp, exc: Exception) -> WriteResult:
         """``AMBIGUOUS`` when the write may have landed, ``REJECTED`` otherwise."""
-        outcome = WriteOutcome.AMBIGUOUS if isinstance(exc, UNKNOWN_OUTCOME) else WriteOutcome.REJECTED
-        return WriteResult(op_id=op.op_id, outcome=outcome, platform_id=op.platform_id, message=str(exc))
+        return failed_write(op, exc)
 
 
 __all__ = ["READ_NAMES", "UNKNOWN_OUTCOME", "ProcoreWriter", "holds", "same_value"]
