@@ -275,9 +275,10 @@ class ServedRig:
         self.config_path = self.directory / "coisync.toml"
         secret_file(self.directory)
 
-    def seed(self, vendors: int, lines: int, **options: Any) -> None:
-        """Seed :func:`portfolio` into the emulator."""
-        self.emulator.seed(portfolio(vendors, lines, now=self.emulator.clock.now(), **options))
+    def seed(self, vendors: int, lines: int, *, now: float | None = None, **options: Any) -> None:
+        """Seed :func:`portfolio` into the emulator (stamped before ``now``, default the clock's)."""
+        stamp = self.emulator.clock.now() if now is None else now
+        self.emulator.seed(portfolio(vendors, lines, now=stamp, **options))
 
     def start(self) -> str:
         """Serve the emulator and write the config; returns the base URL."""
@@ -501,3 +502,8 @@ def served(rig: ServedRig) -> Iterator[ServedRig]:
 def write_requests(exchanges: list[Exchange]) -> list[Exchange]:
     """The exchanges that wrote (anything but GET and the token request)."""
     return [e for e in exchanges if e.method != "GET" and e.path != "/oauth/token"]
+
+
+def outbox_rows(db_url: str) -> int:
+    """How many outbox rows a store holds (0 before its first run)."""
+    return sum(outbox_states(db_url).values()) if Path(db_url.removeprefix("sqlite:///")).exists() else 0

@@ -53,6 +53,9 @@ def cursors(rig: InProcessRig) -> dict[str, Cursor]:
 def test_two_sequential_runs_without_upstream_change_write_nothing_and_only_read_cursors(
     rig: InProcessRig,
 ) -> None:
+    # Batched status writes land in the same second: the bookmark's tie (re-read by design,
+    # then de-duplicated) fits one page of the default size.
+    rig.connection = {}
     rig.seed(8, 2)
     converge(rig)
     before = row_stamps(rig.db_url)

@@ -10,7 +10,7 @@ again, so a write is never applied twice.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -122,10 +122,21 @@ class Writer(ABC):
     platform_type: ClassVar[str]
     idempotency: ClassVar[frozenset[Idempotency]]
     owned_fields: ClassVar[tuple[str, ...]] = ()
+    max_batch: ClassVar[int] = 1
+    """Most operations :meth:`apply_batch` sends in one request; 1 when the platform takes one at a time."""
 
     @abstractmethod
     def apply(self, op: WriteOp) -> WriteResult:
         """Perform one write; an unknown outcome is ``WriteOutcome.AMBIGUOUS``, never a guess."""
+
+    def apply_batch(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        """Perform up to :attr:`max_batch` writes, one result per op in order.
+
+        The default applies them one by one. A writer whose platform takes many writes in one
+        request overrides it and raises ``max_batch``; when the request's outcome is unknown,
+        every op of it is ``AMBIGUOUS`` (the outbox reads each back before writing again).
+        """
+        return [self.apply(op) for op in ops]
 
     @abstractmethod
     def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:

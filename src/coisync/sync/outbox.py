@@ -170,6 +170,26 @@ def set_state(
     conn.execute(outbox.update().where(outbox.c.op_id == op_id_).values(**values))
 
 
+def mark_sending(conn: Connection, op_ids: list[str]) -> None:
+    """Mark rows ``sending`` and count an attempt each (one statement for a whole batch)."""
+    for start in range(0, len(op_ids), 500):
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.op_id.in_(op_ids[start : start + 500]))
+            .values(state=SENDING, attempts=outbox.c.attempts + 1, updated_at=_now())
+        )
+
+
+def mark_confirmed(conn: Connection, op_ids: list[str]) -> None:
+    """Mark rows ``confirmed`` (one statement for a whole batch)."""
+    for start in range(0, len(op_ids), 500):
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.op_id.in_(op_ids[start : start + 500]))
+            .values(state=CONFIRMED, updated_at=_now())
+        )
+
+
 def supersede(conn: Connection, connection: str, platform_type: str, platform_id: str | None) -> int:
     """Cancel older pending writes to the same record (a newer plan replaces them)."""
     result = conn.execute(

@@ -29,10 +29,10 @@ from coisync.connector import Connector, WriteOp, WriteTarget
 from coisync.mapping.paths import parse_path
 from coisync.model import EntityKind, ExternalRef
 from coisync.store import schema
-from coisync.store.refs import iter_connection_refs
+from coisync.store.refs import iter_connection_refs, upsert_refs
 from coisync.sync import outbox
 from coisync.sync.tables import conflicts, verdicts
-from coisync.sync.values import dumps
+from coisync.sync.values import dumps, flatten, jsonable
 
 KEEP_THEIRS = "keep_theirs"
 OURS = "ours"
@@ -156,6 +156,38 @@ def _record_conflict(
     return True
 
 
+class ShownValues:
+    """What a platform will show, in canonical form, after coisync writes a value.
+
+    A lossy code table reads back differently (Procore has no ``expiring``: it is written as,
+    and reads back as, ``compliant``) and an empty text reads back as nothing. The planner
+    compares and records these round-tripped values, so reading back its own write is never
+    taken for a change, and never for a person's edit.
+    """
+
+    LIMIT = 20_000
+
+    def __init__(self, connector: Connector, job: str) -> None:
+        self.mapping = connector.mapping
+        self.job = job
+        self._cache: dict[tuple[str, str, str], Any] = {}
+
+    def __call__(self, platform_type: str, target: str, value: Any) -> Any:
+        """``value`` of ``target`` as it reads back from a ``platform_type`` record."""
+        key = (platform_type, target, dumps(value))
+        if key in self._cache:
+            return self._cache[key]
+        record = self.mapping.records[platform_type]
+        payload = record.reverse(nest({target: value}), job=self.job)
+        shown = value
+        if payload.values and not payload.failures:
+            shown = flatten(jsonable(record.forward(payload.values).values)).get(target)
+        if len(self._cache) >= self.LIMIT:
+            self._cache.clear()
+        self._cache[key] = shown
+        return shown
+
+
 def plan_connection(
     conn: Connection,
     connector: Connector,
@@ -178,9 +210,11 @@ def plan_connection(
             writable[writer.platform_type] = targets
     if not writable:
         return plan
+    shown = ShownValues(connector, job)
     refs = (r for r in iter_connection_refs(conn, name) if r.platform_type in writable)
     for chunk in _chunks(refs, CHUNK):
         index = _desired_index(conn, chunk)
+        claimed: list[ExternalRef] = []
         for ref in chunk:
             plan.records += 1
             desired_all = index.get((ref.entity_kind.value, ref.entity_id))
@@ -189,11 +223,14 @@ def plan_connection(
             read = ref.last_known.get("read", {})
             written = ref.last_known.get("written", {})
             fields: dict[str, Any] = {}
+            agreed: dict[str, Any] = {}
             for target in writable[ref.platform_type]:
                 if target not in desired_all:
                     continue
-                want, have = desired_all[target], read.get(target)
+                want, have = shown(ref.platform_type, target, desired_all[target]), read.get(target)
                 if have == want:
+                    if written.get(target) != want:
+                        agreed[target] = want
                     continue
                 if target in written and written[target] != have and have is not None:
                     is_new = record_conflicts and _record_conflict(
@@ -210,6 +247,8 @@ def plan_connection(
                     if policy == KEEP_THEIRS:
                         continue
                 fields[target] = want
+            if agreed and record_conflicts:
+                claimed.append(_claim(ref, agreed))
             if not fields:
                 continue
             payload = mapping.records[ref.platform_type].reverse(nest(fields), job=job)
@@ -230,4 +269,17 @@ def plan_connection(
             )
             before = {t: read.get(t) for t in fields}
             plan.writes.append(PlannedWrite(op, before, (ref.entity_kind.value, ref.entity_id)))
+        upsert_refs(conn, claimed)
     return plan
+
+
+def _claim(ref: ExternalRef, agreed: Mapping[str, Any]) -> ExternalRef:
+    """``ref`` with coisync-owned values the platform already shows recorded as coisync's.
+
+    Without this, a field coisync never had to write (the platform already agreed) would not
+    count as coisync's, and a person changing it later would be overwritten, not flagged.
+    """
+    known = dict(ref.last_known)
+    known["written"] = {**known.get("written", {}), **agreed}
+    updated = {"last_known": known, "updated_at": datetime.now(tz=UTC)}
+    return ExternalRef.model_validate({**ref.model_dump(), **updated}, strict=False)

@@ -11,7 +11,7 @@ connection with everything not yet sent still in the outbox.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +21,7 @@ from coisync.errors import TemporaryError
 from coisync.http import AmbiguousWriteError, HttpError, PreconditionFailedError
 from coisync.model import ExternalRef
 from coisync.store import Store
-from coisync.store.refs import get_ref, upsert_refs
+from coisync.store.refs import RefKey, get_refs, upsert_refs
 from coisync.sync import crashpoints, outbox
 from coisync.sync.outbox import OutboxRow
 from coisync.sync.values import flatten, jsonable
@@ -59,23 +59,37 @@ def holds(connector: Connector, op: WriteOp) -> bool | None:
 
 
 def _confirm(store: Store, row: OutboxRow, result: WriteResult | None) -> None:
-    op = row.op
+    _confirm_many(store, [(row, result)])
+
+
+def _confirm_many(store: Store, rows: Sequence[tuple[OutboxRow, WriteResult | None]]) -> None:
+    """Mark rows confirmed and record in their refs what coisync wrote, in one transaction."""
     with store.transaction() as conn:
-        platform_id = (result.platform_id if result else None) or op.platform_id
-        outbox.set_state(conn, op.op_id, outbox.CONFIRMED, platform_id=platform_id)
-        if platform_id is None:
-            return
-        ref = get_ref(conn, (op.connection, op.platform_type, platform_id))
-        if ref is None:
-            return
-        desired = dict(jsonable(op.desired))
-        known = dict(ref.last_known)
-        known["read"] = {**known.get("read", {}), **desired}
-        known["written"] = {**known.get("written", {}), **desired}
-        updated: dict[str, Any] = {"last_known": known, "updated_at": datetime.now(tz=UTC)}
-        if result is not None and result.version:
-            updated["version"] = result.version
-        upsert_refs(conn, [ExternalRef.model_validate({**ref.model_dump(), **updated}, strict=False)])
+        keyed: list[tuple[OutboxRow, WriteResult | None, RefKey]] = []
+        for row, result in rows:
+            op = row.op
+            platform_id = (result.platform_id if result else None) or op.platform_id
+            changed_id = platform_id if platform_id != op.platform_id else None
+            keyed.append((row, result, (op.connection, op.platform_type, platform_id or "")))
+            if changed_id is not None:
+                outbox.set_state(conn, op.op_id, outbox.CONFIRMED, platform_id=changed_id)
+        outbox.mark_confirmed(conn, [row.op.op_id for row, _ in rows])
+        refs = get_refs(conn, [key for *_, key in keyed if key[2]])
+        updated: list[ExternalRef] = []
+        now = datetime.now(tz=UTC)
+        for row, result, key in keyed:
+            ref = refs.get(key)
+            if ref is None:
+                continue
+            desired = dict(jsonable(row.op.desired))
+            known = dict(ref.last_known)
+            known["read"] = {**known.get("read", {}), **desired}
+            known["written"] = {**known.get("written", {}), **desired}
+            values: dict[str, Any] = {"last_known": known, "updated_at": now}
+            if result is not None and result.version:
+                values["version"] = result.version
+            updated.append(ExternalRef.model_validate({**ref.model_dump(), **values}, strict=False))
+        upsert_refs(conn, updated)
 
 
 def _finish(store: Store, row: OutboxRow, state: str, message: str) -> None:
@@ -106,6 +120,8 @@ def push_connection(
 ) -> PushResult:
     """Send every open outbox row of the connection, oldest first.
 
+    Rows for a writer that takes many writes per request (``Writer.max_batch``) go out in
+    batches of that size, each batch marked ``sending`` in one commit and confirmed in one.
     With ``only_sending``, only settle rows an earlier run left ``sending`` (read back first):
     a run does this before it pulls, so a write that reached the platform is not planned again.
     """
@@ -114,42 +130,112 @@ def push_connection(
     states = (outbox.SENDING,) if only_sending else outbox.OPEN_STATES
     with store.transaction() as conn:
         rows = list(outbox.open_rows(conn, name, states))
-    for row in rows:
-        try:
-            if (row.state == outbox.SENDING or row.attempts > 0) and not _recover(
+    batch: list[OutboxRow] = []
+    try:
+        for row in rows:
+            if (row.state == outbox.SENDING or row.attempts > 0) and not _settle_unknown(
                 store, connector, row, result
             ):
                 continue
-            with store.transaction() as conn:
-                outbox.set_state(conn, row.op.op_id, outbox.SENDING, attempt=True)
-            crashpoints.hit("push.before_send")
-            try:
-                written = connector.apply(row.op)
-            except AmbiguousWriteError:
-                crashpoints.hit("push.after_send")
-                if _recover(store, connector, row, result):
-                    raise
+            writer = connector.writer_for(row.op.target, row.op.platform_type)
+            if writer.max_batch <= 1:
+                _push_one(store, connector, row, result)
+                if progress:
+                    progress(1)
                 continue
+            if batch and (batch[0].op.target, batch[0].op.platform_type) != (
+                row.op.target,
+                row.op.platform_type,
+            ):
+                _push_batch(store, connector, batch, result, progress)
+                batch = []
+            batch.append(row)
+            if len(batch) >= writer.max_batch:
+                _push_batch(store, connector, batch, result, progress)
+                batch = []
+        if batch:
+            _push_batch(store, connector, batch, result, progress)
+    except TemporaryError as exc:
+        result.stopped = exc
+        log.warning("push to %s stopped: %s", name, exc)
+    return result
+
+
+def _settle_unknown(store: Store, connector: Connector, row: OutboxRow, result: PushResult) -> bool:
+    """Read back a row whose earlier send has an unknown outcome; True when it needs sending."""
+    try:
+        return _recover(store, connector, row, result)
+    except PreconditionFailedError as exc:
+        _finish(store, row, outbox.CONFLICT, str(exc))
+        result.conflicts += 1
+    except HttpError as exc:
+        if isinstance(exc, TemporaryError):
+            raise
+        _finish(store, row, outbox.FAILED, str(exc))
+        result.failed += 1
+        result.errors.append(f"{row.op.platform_type}:{row.op.platform_id}: {exc}")
+    return False
+
+
+def _push_one(store: Store, connector: Connector, row: OutboxRow, result: PushResult) -> None:
+    """Send one row through ``Connector.apply``."""
+    try:
+        with store.transaction() as conn:
+            outbox.set_state(conn, row.op.op_id, outbox.SENDING, attempt=True)
+        crashpoints.hit("push.before_send")
+        try:
+            written = connector.apply(row.op)
+        except AmbiguousWriteError:
             crashpoints.hit("push.after_send")
-        except TemporaryError as exc:
-            result.stopped = exc
-            log.warning("push to %s stopped: %s", name, exc)
-            break
-        except PreconditionFailedError as exc:
-            _finish(store, row, outbox.CONFLICT, str(exc))
-            result.conflicts += 1
-            continue
-        except HttpError as exc:
-            _finish(store, row, outbox.FAILED, str(exc))
-            result.failed += 1
-            result.errors.append(f"{row.op.platform_type}:{row.op.platform_id}: {exc}")
-            continue
-        if written.outcome in (WriteOutcome.APPLIED, WriteOutcome.UNCHANGED):
-            _confirm(store, row, written)
-            if written.outcome is WriteOutcome.APPLIED:
-                result.applied += 1
-            else:
-                result.unchanged += 1
+            if _recover(store, connector, row, result):
+                raise
+            return
+        crashpoints.hit("push.after_send")
+    except PreconditionFailedError as exc:
+        _finish(store, row, outbox.CONFLICT, str(exc))
+        result.conflicts += 1
+        return
+    except HttpError as exc:
+        if isinstance(exc, TemporaryError):
+            raise
+        _finish(store, row, outbox.FAILED, str(exc))
+        result.failed += 1
+        result.errors.append(f"{row.op.platform_type}:{row.op.platform_id}: {exc}")
+        return
+    _record(store, connector, [(row, written)], result)
+
+
+def _push_batch(
+    store: Store,
+    connector: Connector,
+    rows: list[OutboxRow],
+    result: PushResult,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Send rows of one writer in one request: marked sending together, recorded together."""
+    writer = connector.writer_for(rows[0].op.target, rows[0].op.platform_type)
+    with store.transaction() as conn:
+        outbox.mark_sending(conn, [row.op.op_id for row in rows])
+    crashpoints.hit("push.before_send")
+    written = writer.apply_batch([row.op for row in rows])
+    crashpoints.hit("push.after_send")
+    _record(store, connector, list(zip(rows, written, strict=True)), result)
+    if progress:
+        progress(len(rows))
+
+
+def _record(
+    store: Store, connector: Connector, outcomes: list[tuple[OutboxRow, WriteResult]], result: PushResult
+) -> None:
+    """Record what the platform said about each row: confirmed ones in one transaction."""
+    done = [(row, written) for row, written in outcomes if written.ok]
+    if done:
+        _confirm_many(store, done)
+    for row, written in outcomes:
+        if written.outcome is WriteOutcome.APPLIED:
+            result.applied += 1
+        elif written.outcome is WriteOutcome.UNCHANGED:
+            result.unchanged += 1
         elif written.outcome is WriteOutcome.CONFLICT:
             _finish(store, row, outbox.CONFLICT, written.message)
             result.conflicts += 1
@@ -160,6 +246,3 @@ def push_connection(
             _finish(store, row, outbox.FAILED, written.message)
             result.failed += 1
             result.errors.append(f"{row.op.platform_type}:{row.op.platform_id}: {written.message}")
-        if progress:
-            progress(1)
-    return result

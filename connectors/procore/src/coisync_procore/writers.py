@@ -13,11 +13,11 @@ Certificate PDFs go through :mod:`coisync_procore.attachments`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 from coisync.connector import Idempotency, WriteOp, WriteOutcome, WriteResult, WriteTarget
-from coisync.http import CircuitOpenError, HttpError
+from coisync.http import CircuitOpenError, HttpError, RateLimitedError
 from coisync_procore.write_base import ProcoreWriter, holds, same_value
 
 
@@ -29,6 +29,8 @@ class InsuranceStatusWriter(ProcoreWriter):
     platform_type: ClassVar[str] = "insurance"
     idempotency: ClassVar[frozenset[Idempotency]] = frozenset({Idempotency.NATURAL_KEY})
     owned_fields: ClassVar[tuple[str, ...]] = ("compliance_status", "deficiency_summary")
+    max_batch: ClassVar[int] = 1000
+    """Procore's ``sync`` takes up to 1000 items per request."""
 
     def apply(self, op: WriteOp) -> WriteResult:
         """Write ``op.payload`` (``status``, ``notes``) unless the record already holds it."""
@@ -68,6 +70,63 @@ class InsuranceStatusWriter(ProcoreWriter):
     def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
         """The insurance as Procore holds it now."""
         return self.fetch(op.platform_id) if op.platform_id else None
+
+    def apply_batch(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        """Write many insurances' ``status`` and ``notes`` in one ``PATCH .../insurances/sync``.
+
+        Items are addressed by id, so a repeat changes nothing twice. The request carries no
+        idempotency key: when its answer is lost it is not resent blindly; every op is
+        ``AMBIGUOUS`` and the outbox reads each back. A refusal to wait (rate limit past the
+        cap) or an open circuit means nothing was sent, and stops the push.
+        """
+        results: dict[str, WriteResult] = {}
+        items: list[tuple[WriteOp, dict[str, Any]]] = []
+        for op in ops:
+            if op.platform_id is None or not str(op.platform_id).isdigit():
+                results[op.op_id] = WriteResult(
+                    op_id=op.op_id,
+                    outcome=WriteOutcome.REJECTED,
+                    message="needs the id of an existing insurance",
+                )
+            else:
+                items.append((op, {"id": int(op.platform_id), **op.payload}))
+        if items:
+            results.update(self._send_batch(items))
+        return [results[op.op_id] for op in ops]
+
+    def _send_batch(self, items: Sequence[tuple[WriteOp, dict[str, Any]]]) -> dict[str, WriteResult]:
+        try:
+            response = self.connector.session.request(
+                "PATCH", f"{self.insurances_path}/sync", json={"updates": [item for _, item in items]}
+            )
+        except (RateLimitedError, CircuitOpenError):
+            raise
+        except HttpError as exc:
+            return {op.op_id: self.failed(op, exc) for op, _ in items}
+        body = response.json()
+        entities = {str(e.get("id")): e for e in body.get("entities") or [] if isinstance(e, dict)}
+        errors = {e.get("index"): e for e in body.get("errors") or [] if isinstance(e, dict)}
+        results: dict[str, WriteResult] = {}
+        for index, (op, _) in enumerate(items):
+            entity = entities.get(str(op.platform_id))
+            if entity is not None:
+                results[op.op_id] = WriteResult(
+                    op_id=op.op_id,
+                    outcome=WriteOutcome.APPLIED,
+                    platform_id=op.platform_id,
+                    platform_value=entity,
+                )
+                continue
+            error = errors.get(index) or {}
+            message = (
+                f"insurance {op.platform_id} no longer exists in Procore"
+                if error.get("code") == 404
+                else f"Procore refused the status: {error.get('errors') or 'no entity returned'}"
+            )
+            results[op.op_id] = WriteResult(
+                op_id=op.op_id, outcome=WriteOutcome.REJECTED, platform_id=op.platform_id, message=message
+            )
+        return results
 
 
 class PolicyLineWriter(ProcoreWriter):
