@@ -147,6 +147,7 @@ BAD_DOCUMENTS: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "too-many-pages": ("long.pdf", many_pages_pdf, "51 pages"),
     "text-file": ("notes.pdf", lambda: b"just some text, not a certificate", "is not a PDF"),
     "image": ("photo.png", lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "is not a PDF"),
+    "oversized": ("huge.pdf", lambda: b"%PDF-1.7\n" + b"\0" * (20 * 1024 * 1024), "more than the 20 MB"),
 }
 
 
