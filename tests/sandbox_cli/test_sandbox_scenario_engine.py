@@ -97,3 +97,52 @@ def test_templates_exist_and_report_is_json(tmp_path: Path) -> None:
     paths = write_scenario_files(scenario, tmp_path)
     data = json.loads(paths["seeded-problems.json"].read_text())
     assert data["as_of"] == "2026-12-04" and len(data["problems"]) == 30
+
+
+def test_procore_codes_match_the_engine_on_thin_records() -> None:
+    """Judged from what a Procore vendor record carries (one line per insurance, a single limit,
+    no holder, no basis, no NAIC; the vendor template by kind), the failing codes are the ones
+    seeded-problems.json lists for Procore."""
+    from coisync.model import Outcome
+    from coisync.sandbox.views import HEADLINE_LIMIT, platform_view
+
+    scenario = build_scenario(21, 60, AS_OF)
+    expected = {
+        problem["party_id"]: sorted(p["expected_codes"])
+        for problem in seeded_problems(scenario)["problems"]
+        for p in problem["platforms"]
+        if p["platform"] == "procore"
+    }
+    library = TemplateLibrary.builtin()
+    got = {}
+    for member in platform_view(scenario, "procore").parties:
+        party = Party.model_validate({"id": member.party["id"], "kind": "vendor",
+                                      "legal_name": member.party["legal_name"]}, strict=False)  # fmt: skip
+        requirements, _ = resolve_requirements(party=party, property=None, agreement=None, templates=library)
+        certificates = [
+            Certificate.model_validate(
+                {
+                    "id": f"procore-{member.platform_id}-{n}",
+                    "party_id": party.id,
+                    "insured": {"name": party.legal_name},
+                    "insurers": [{"letter": "A", "name": line.insurer}],
+                    "lines": [
+                        {
+                            "coverage_type": line.coverage_type,
+                            "insurer_letter": "A",
+                            "policy_number": line.policy_number,
+                            "effective_date": line.effective_date,
+                            "expiration_date": line.expiration_date,
+                            "limits": {HEADLINE_LIMIT[line.coverage_type]: line.limit},
+                        }
+                    ],
+                },
+                strict=False,
+            )
+            for n, line in enumerate(member.lines)
+        ]
+        evaluation = evaluate(certificates, requirements, as_of=AS_OF, party_id=party.id)
+        got[party.id] = sorted({f.code for f in evaluation.findings if f.outcome is Outcome.FAIL})
+    shown = {code for codes in expected.values() for code in codes}
+    assert {"policy_expired", "policy_expiring", "limit_insufficient", "certificate_missing"} <= shown
+    assert got == expected

@@ -165,13 +165,16 @@ def _shift_lines(certificate: dict[str, Any], expiration: date) -> None:
 
 
 def _shorten(certificate: dict[str, Any], requirements: RequirementSet) -> str:
-    types = [r.coverage_type for r in requirements.coverages]
-    target = "umbrella" if "umbrella" in types else "general_liability"
-    required = next(r for r in requirements.coverages if r.coverage_type == target)
+    """General liability each occurrence at a quarter of its minimum, and any umbrella at half of
+    its own, so neither the umbrella nor a platform's single headline limit hides the shortfall."""
+    minimums = {r.coverage_type: r.limits for r in requirements.coverages}
     for line in certificate["lines"]:
-        if line["coverage_type"] == target:
-            line["limits"] = {key: _money(money.amount / 2) for key, money in required.limits.items()}
-    return target
+        coverage = line["coverage_type"]
+        if coverage == "general_liability":
+            line["limits"]["each_occurrence"] = _money(minimums[coverage]["each_occurrence"].amount / 4)
+        elif coverage == "umbrella":
+            line["limits"] = {key: _money(money.amount / 2) for key, money in minimums[coverage].items()}
+    return "general_liability"
 
 
 def apply_problem(

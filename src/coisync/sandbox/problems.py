@@ -77,7 +77,7 @@ CATALOGUE: dict[ProblemKind, ProblemSpec] = {
         ),
         ProblemSpec(
             ProblemKind.LIMITS_SHORT,
-            "one required limit is half the minimum, with no umbrella to fill it",
+            "general liability each occurrence at a quarter of the minimum (umbrella short too)",
             ("limit_insufficient",),
             "non_compliant",
             8,
