@@ -6,14 +6,10 @@ custom fields.
 
 from __future__ import annotations
 
+from coisync.sandbox.emulator.ratelimit import RateWindow
 from coisync_procore.emulator.app import DEMO_CREDENTIALS, ProcoreEmulator
 from coisync_procore.emulator.seed import DEMO_COMPANY_ID, DEMO_SEED
-from coisync_procore.emulator.settings import (
-    INSURANCE_FIELDS,
-    INSURANCE_STATUSES,
-    ProcoreSettings,
-    RateWindow,
-)
+from coisync_procore.emulator.settings import INSURANCE_FIELDS, INSURANCE_STATUSES, ProcoreSettings
 
 __all__ = [
     "DEMO_COMPANY_ID",
