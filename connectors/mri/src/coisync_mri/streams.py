@@ -26,11 +26,13 @@ from coisync_mri.api import (
     INSURANCE_API,
     KEY_FIELD,
     LEASES_API,
+    NOTES_API,
     MriApi,
     lease_key,
     mri_time,
     policy_key,
 )
+from coisync_mri.writers import latest_notes, with_note
 
 if TYPE_CHECKING:
     from coisync_mri.connector import MriConnector
@@ -95,7 +97,12 @@ class BuildingStream(MriStream):
 
 
 class LeaseStream(MriStream):
-    """Commercial leases: agreements (the occupant is the party, the building the property)."""
+    """Commercial leases: agreements (the occupant is the party, the building the property).
+
+    Each lease row also carries the status and detail of the lease's latest coisync note
+    (:func:`~coisync_mri.writers.with_note`), read from the building's notes, so the status
+    coisync wrote as a note reads back like a field.
+    """
 
     name: ClassVar[str] = "leases"
     entity: ClassVar[str] = EntityKind.AGREEMENT.value
@@ -103,6 +110,21 @@ class LeaseStream(MriStream):
     api = LEASES_API
     id_pattern = LEASE_KEY
     keyed_by = lease_key
+
+    def raw_rows(self, cursor: Cursor) -> Iterator[Any]:
+        """The changed lease rows of each building, with their latest coisync note."""
+        since = cursor.request_value()
+        reference_type = self.connector.config.note_reference_type
+        for building in self.api_client.building_ids():
+            rows = list(
+                self.api_client.rows(
+                    LEASES_API, BLDGID=building, LASTUPDATEDATE=mri_time(since) if since else None
+                )
+            )
+            if not rows:
+                continue
+            notes = latest_notes(self.api_client.rows(NOTES_API, BLDGID=building), reference_type)
+            yield from (with_note(row, notes) if isinstance(row, Mapping) else row for row in rows)
 
 
 class OccupantStream(MriStream):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -49,8 +49,52 @@ if TYPE_CHECKING:
 
 COMPLIANT_FLAG_STATUSES = frozenset({"compliant", "expiring", "not_required"})
 """Canonical statuses written as ``Compliant = "Y"``; every other status is ``"N"``."""
-NOTE_STATUS, NOTE_DETAIL = "NoteStatus", "NoteDetail"
-"""The lease mapping's write names the note writer composes ``NoteText`` from."""
+NOTE_STATUS, NOTE_DETAIL = "coisync_note_status", "coisync_note_detail"
+"""Where the lease mapping reads and writes the note's status and detail: the note writer
+composes ``NoteText`` from them, and the lease stream adds them to each lease row from the
+lease's latest coisync note (:func:`parse_note_text`), so what coisync wrote reads back."""
+NOTE_PREFIX = "Insurance compliance: "
+NOTE_KEY_PREFIX = "COI-"
+
+
+def note_text(payload: Mapping[str, Any]) -> str:
+    """``Insurance compliance: <status>. <detail>``."""
+    status = str(payload.get(NOTE_STATUS) or "").strip() or "Unknown"
+    detail = str(payload.get(NOTE_DETAIL) or "").strip()
+    return f"{NOTE_PREFIX}{status}." + (f" {detail}" if detail else "")
+
+
+def parse_note_text(text: str) -> dict[str, str | None] | None:
+    """The status and detail of a note :func:`note_text` wrote, or ``None`` for another note."""
+    if not text.startswith(NOTE_PREFIX):
+        return None
+    status, dot, detail = text[len(NOTE_PREFIX) :].partition(".")
+    if not dot:
+        return None
+    return {NOTE_STATUS: status.strip() or None, NOTE_DETAIL: detail.strip() or None}
+
+
+def latest_notes(rows: Iterable[Any], reference_type: str) -> dict[str, dict[str, str | None]]:
+    """Per lease key, the status and detail of the latest note coisync wrote (by ``LastUpdate``)."""
+    latest: dict[str, tuple[str, dict[str, str | None]]] = {}
+    for row in rows:
+        if not isinstance(row, Mapping) or row.get("NoteReference1") != reference_type:
+            continue
+        if not str(row.get("NoteReference2") or "").startswith(NOTE_KEY_PREFIX):
+            continue
+        parsed = parse_note_text(str(row.get("NoteText") or ""))
+        if parsed is None:
+            continue
+        key, stamp = lease_key(row), str(row.get("LastUpdate") or "")
+        if key not in latest or stamp >= latest[key][0]:
+            latest[key] = (stamp, parsed)
+    return {key: values for key, (_, values) in latest.items()}
+
+
+def with_note(lease: Mapping[str, Any], notes: Mapping[str, Mapping[str, str | None]]) -> dict[str, Any]:
+    """A lease row with the status and detail of its latest coisync note (``None`` when it has none)."""
+    values = notes.get(lease_key(lease), {})
+    return {**lease, NOTE_STATUS: values.get(NOTE_STATUS), NOTE_DETAIL: values.get(NOTE_DETAIL)}
 
 
 class MriWriter(Writer):
@@ -150,22 +194,21 @@ class LeaseNoteWriter(MriWriter):
     def reference(op: WriteOp) -> str:
         """``NoteReference2`` of the note: a key of its content (the same note has the same key)."""
         text = json.dumps(dict(op.payload), sort_keys=True, default=str)
-        return "COI-" + hashlib.sha256(f"{op.platform_id}|{text}".encode()).hexdigest()[:12].upper()
-
-    @staticmethod
-    def note_text(payload: Mapping[str, Any]) -> str:
-        """``Insurance compliance: <status>. <detail>``."""
-        status = str(payload.get(NOTE_STATUS) or "").strip() or "Unknown"
-        detail = str(payload.get(NOTE_DETAIL) or "").strip()
-        return f"Insurance compliance: {status}." + (f" {detail}" if detail else "")
+        digest = hashlib.sha256(f"{op.platform_id}|{text}".encode()).hexdigest()
+        return NOTE_KEY_PREFIX + digest[:12].upper()
 
     def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
-        """The lease row ``op`` annotates, or ``None`` when MRI no longer has it."""
+        """The lease row ``op`` annotates with its latest coisync note, or ``None`` when MRI no longer has it."""
         key = split_key(op.platform_id or "", 2)
         if key is None:
             return None
         found = self.row(LEASES_API, key, {"LeaseID": key[1]})
-        return None if found is None else {**found, KEY_FIELD: lease_key(found)}
+        if found is None:
+            return None
+        notes = latest_notes(
+            self.api.rows(NOTES_API, BLDGID=key[0], LEASEID=key[1]), self.connector.config.note_reference_type
+        )
+        return with_note({**found, KEY_FIELD: lease_key(found)}, notes)
 
     def apply(self, op: WriteOp) -> WriteResult:
         """POST the note unless a note with its key is already on the lease."""
@@ -180,7 +223,7 @@ class LeaseNoteWriter(MriWriter):
                 "BuildingID": key[0],
                 "LeaseID": key[1],
                 "NoteDate": self.today().strftime("%Y-%m-%dT00:00:00.0000000"),
-                "NoteText": self.note_text(op.payload),
+                "NoteText": note_text(op.payload),
                 "NoteReference1": self.connector.config.note_reference_type,
                 "NoteReference2": reference,
             }
@@ -191,4 +234,15 @@ class LeaseNoteWriter(MriWriter):
         return self.saved(op, answers[0], op.platform_id or "")
 
 
-__all__ = ["COMPLIANT_FLAG_STATUSES", "InsuranceStatusWriter", "LeaseNoteWriter", "MriWriter"]
+__all__ = [
+    "COMPLIANT_FLAG_STATUSES",
+    "NOTE_DETAIL",
+    "NOTE_STATUS",
+    "InsuranceStatusWriter",
+    "LeaseNoteWriter",
+    "MriWriter",
+    "latest_notes",
+    "note_text",
+    "parse_note_text",
+    "with_note",
+]

@@ -49,7 +49,8 @@ class MriSettings:
             every emulated API.
         note_text_max: The longest ``NoteText`` a note POST accepts.
         status_text_max: The longest ``ComplianceStatus`` an insurance POST accepts.
-        comment_max: The longest ``ComplianceNote`` or ``Notes`` an insurance POST accepts.
+        comment_max: The longest ``ComplianceNote`` or ``Notes`` an insurance POST accepts
+            (2000; MRI's real column width is unknown).
         unknown_api_status: Status of a ``$api`` name the endpoint does not know.
     """
 
@@ -59,7 +60,7 @@ class MriSettings:
     manifest: frozenset[str] | None = None
     note_text_max: int = 4000
     status_text_max: int = 30
-    comment_max: int = 255
+    comment_max: int = 2000
     unknown_api_status: int = 404
 
 
