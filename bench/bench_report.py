@@ -19,6 +19,8 @@ Metrics:
 * ``browser_time_to_interactive_ms``: in headless chromium, navigation start until the party
   table is rendered *and* a text filter has been applied and shown (``performance.now()`` at
   that moment; its origin is navigation start).
+* ``browser_cpu_to_interactive_ms``: CPU time the page's renderer process used up to that
+  moment (``SystemInfo.getProcessInfo``): the work itself, whatever else the machine runs.
 * ``browser_filter_ms``: one more filter (status) applied and rendered, measured in the page.
 * ``browser_dom_interactive_ms`` and ``browser_table_ready_ms`` (reported): when the document
   was parsed, and when the table's first page was shown.
@@ -41,12 +43,14 @@ from coisync.model import Clause, Evaluation, Finding, Outcome, Party, PartyKind
 from coisync.portfolio import PartyVerdict
 from coisync.report import build_report, render_html
 
-# Measured on the shared 2-core machine at load average ~9 (docs/reports.md, "Performance"):
-# build 7.2 cpu-s, render 2.7 cpu-s, 24.7 MB, time to interactive 3.3 s, filter 0.31 s.
+# Measured on the shared 2-core machine at load averages 9-13 (docs/reports.md, "Performance"):
+# build 7.2-10.4 cpu-s, render 2.7-3.5 cpu-s, 22.5 MB, renderer CPU to interactive 1.7-2.9 s,
+# wall time to interactive 3.3-9.3 s (it moves with the load; the CPU measure does not).
 TARGET_BUILD_SECONDS = 15.0
 TARGET_RENDER_SECONDS = 8.0
 TARGET_SIZE_MB = 40.0
-TARGET_TTI_MS = 5000.0
+TARGET_TTI_MS = 10000.0
+TARGET_TTI_CPU_MS = 3000.0
 TARGET_FILTER_MS = 600.0
 AS_OF = date(2026, 6, 1)
 PER_PROPERTY = 40
@@ -149,8 +153,8 @@ def synthetic_verdicts(count: int, seed: int = 11) -> tuple[list[PartyVerdict], 
     return verdicts, properties
 
 
-def browser_timings(path: Path) -> tuple[float, float, int, float, float] | None:
-    """(time to interactive, status filter, rows shown, DOM interactive, table ready) in chromium.
+def browser_timings(path: Path) -> tuple[float, float, int, float, float, float] | None:
+    """(time to interactive, status filter, rows, DOM interactive, table ready, renderer CPU) in chromium.
 
     Times are milliseconds from navigation start; None when chromium is not installed.
     """
@@ -170,6 +174,8 @@ def browser_timings(path: Path) -> tuple[float, float, int, float, float] | None
         page.fill("#f-text", "services 00")
         page.wait_for_function(f"document.getElementById('match-count').dataset.count !== '{total}'")
         tti = float(page.evaluate("performance.now()"))
+        processes = browser.new_browser_cdp_session().send("SystemInfo.getProcessInfo")["processInfo"]
+        renderer_cpu = 1000 * max(p["cpuTime"] for p in processes if p["type"] == "renderer")
         filter_ms = float(
             page.evaluate(
                 """() => { const s = document.getElementById('f-status'); const t = performance.now();
@@ -182,7 +188,7 @@ def browser_timings(path: Path) -> tuple[float, float, int, float, float] | None
         browser.close()
         if errors:
             raise RuntimeError(f"page errors: {errors}")
-        return tti, filter_ms, rows, dom, ready
+        return tti, filter_ms, rows, dom, ready, renderer_cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,12 +225,20 @@ def main(argv: list[str] | None = None) -> int:
         result("browser_time_to_interactive_ms", 0, "ms", TARGET_TTI_MS, False)
         print(f"chromium is missing at {CHROMIUM}; run scripts/ensure-chromium.sh", file=sys.stderr)
         return 1
-    tti, filter_ms, rows, dom, ready = timings
+    tti, filter_ms, rows, dom, ready, renderer_cpu = timings
     result("browser_dom_interactive_ms", dom, "ms", None, True)
     result("browser_table_ready_ms", ready, "ms", None, True)
     result("browser_time_to_interactive_ms", tti, "ms", TARGET_TTI_MS, tti <= TARGET_TTI_MS)
+    result(
+        "browser_cpu_to_interactive_ms",
+        renderer_cpu,
+        "ms",
+        TARGET_TTI_CPU_MS,
+        renderer_cpu <= TARGET_TTI_CPU_MS,
+    )
     result("browser_filter_ms", filter_ms, "ms", TARGET_FILTER_MS, filter_ms <= TARGET_FILTER_MS and rows > 0)
-    ok_all = ok_all and tti <= TARGET_TTI_MS and filter_ms <= TARGET_FILTER_MS and rows > 0
+    ok_all = ok_all and tti <= TARGET_TTI_MS and renderer_cpu <= TARGET_TTI_CPU_MS
+    ok_all = ok_all and filter_ms <= TARGET_FILTER_MS and rows > 0
     return 0 if ok_all else 1
 
 
