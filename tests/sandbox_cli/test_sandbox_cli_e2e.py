@@ -127,3 +127,34 @@ def test_portfolio_imports_and_statuses_match_seeded_problems(sandbox_dir: Path)
     parties = verdicts["parties"] if isinstance(verdicts, dict) else verdicts
     got = {v["party_id"]: v["status"] for v in parties}
     assert got == {p["party_id"]: p["expected_status"] for p in report["problems"]}
+
+
+def test_foreground_up_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    directory = tmp_path / "fg"
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "coisync", "sandbox", "up", "--dir", str(directory), "--size", "12",
+               "--only", "procore"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        state: dict[str, Any] = {}
+        while time.monotonic() < deadline and not (state.get("ready") and state.get("pid") == process.pid):
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.2)
+            path = directory / "sandbox.json"
+            state = json.loads(path.read_text()) if path.exists() else {}
+        url = state["emulators"]["procore"]["url"]
+        assert httpx.get(f"{url}/__emulator/faults", timeout=5).status_code == 200
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    assert url in out and "serving until interrupted" in out
+    assert not (directory / "sandbox.pid").exists()
+    assert json.loads((directory / "sandbox.json").read_text())["ready"] is False
