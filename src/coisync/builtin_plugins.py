@@ -16,6 +16,7 @@ BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("coisync.cli.status", "status_command"),
     ("coisync.cli.sync", "sync_command"),
     ("coisync.cli.runs", "runs_command"),
+    ("coisync.cli.runs", "run_command"),
     ("coisync.cli.runs", "health_command"),
     ("coisync.cli.quarantine", "quarantine_group"),
     ("coisync.cli.conflicts", "conflicts_group"),

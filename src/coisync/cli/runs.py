@@ -8,9 +8,9 @@ import click
 
 from coisync.cli.context import AppContext, pass_app
 from coisync.cli.output import console, emit_json, table
-from coisync.errors import ExitCode
+from coisync.errors import ExitCode, UsageError
 from coisync.store.engine import read_connection
-from coisync.sync import runs
+from coisync.sync import outbox, runs
 from coisync.sync.connections import connection_names
 from coisync.sync.settings import load_sync_settings
 
@@ -45,6 +45,49 @@ def runs_command(app: AppContext, limit: int, as_json: bool) -> None:
     console().print(
         table("Runs", ["run", "kind", "connections", "status", "exit", "read", "written", "seconds"], lines)
     )
+
+
+@click.command("run")
+@click.argument("run_id")
+@click.option("--limit", default=50, show_default=True, help="Writes shown (all with --json).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def run_command(app: AppContext, run_id: str, limit: int, as_json: bool) -> None:
+    """Show one run: its summary and every write it made (record, field, before → after)."""
+    with read_connection(app.store().engine) as conn:
+        row = runs.get_run(conn, run_id)
+        if row is None:
+            raise UsageError(f"no run {run_id!r}; list runs with `coisync runs`")
+        writes = outbox.rows_of_run(conn, run_id)
+    items = [
+        {
+            "connection": w.op.connection,
+            "record": f"{w.op.platform_type}:{w.op.platform_id}",
+            "state": w.state,
+            "changes": {k: {"before": w.before.get(k), "after": v} for k, v in w.op.desired.items()},
+            "error": w.last_error,
+        }
+        for w in writes
+    ]
+    if as_json:
+        emit_json({"run": {**row.__dict__}, "writes": items})
+        return
+    out = console()
+    out.print(
+        f"run {row.run_id} ({row.kind}), {row.status}, exit {row.exit_code}, connections {', '.join(row.connections)}"
+    )
+    lines = []
+    for item in items[:limit]:
+        for field, change in item["changes"].items():
+            after = str(change["after"])
+            lines.append(
+                (item["connection"], item["record"], field, change["before"], after[:80], item["state"])
+            )
+    out.print(
+        table(f"Writes ({len(items)})", ["connection", "record", "field", "before", "after", "state"], lines)
+    )
+    if len(items) > limit:
+        out.print(f"… {len(items) - limit} more writes (--limit or --json)")
 
 
 @click.command("health")
