@@ -129,14 +129,20 @@ def test_portfolio_imports_and_statuses_match_seeded_problems(sandbox_dir: Path)
     assert got == {p["party_id"]: p["expected_status"] for p in report["problems"]}
 
 
-def test_foreground_up_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "shown", "stop"),
+    [
+        (["up", "--size", "12", "--only", "procore"], "serving until interrupted", "SIGINT"),
+        (["serve", "procore"], "(Ctrl-C to stop)", "SIGTERM"),
+    ],
+)
+def test_foreground_commands_stop_cleanly(tmp_path: Path, args: list[str], shown: str, stop: str) -> None:
     import signal
     import time
 
     directory = tmp_path / "fg"
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    command = [sys.executable, "-m", "coisync", "sandbox", "up", "--dir", str(directory), "--size", "12",
-               "--only", "procore"]  # fmt: skip
+    command = [sys.executable, "-m", "coisync", "sandbox", *args, "--dir", str(directory)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 120
@@ -148,13 +154,13 @@ def test_foreground_up_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
             state = json.loads(path.read_text()) if path.exists() else {}
         url = state["emulators"]["procore"]["url"]
         assert httpx.get(f"{url}/__emulator/faults", timeout=5).status_code == 200
-        process.send_signal(signal.SIGINT)
+        process.send_signal(getattr(signal, stop))
         out, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
     assert process.returncode == 0
-    assert url in out and "serving until interrupted" in out
+    assert url in out and shown in out
     assert not (directory / "sandbox.pid").exists()
     assert json.loads((directory / "sandbox.json").read_text())["ready"] is False

@@ -188,8 +188,6 @@ def reset_command(
 @DIR_OPTION
 def serve_command(name: str, port: int, directory: Path) -> None:
     """Serve one emulator in the foreground (seeded from DIR's scenario when fresh)."""
-    import threading
-
     from coisync.sandbox.runner import SandboxServer
 
     if running_pid(directory) is not None:
@@ -200,14 +198,11 @@ def serve_command(name: str, port: int, directory: Path) -> None:
     emulators = _selected((name,))
     _prepare(directory, settings)
     server = SandboxServer(directory, settings, emulators, smtp=False, write_configuration=False)
-    state = server.start({name: port}, exact=bool(port))
-    console().print(f"{name}: {state['emulators'][name]['url']} (Ctrl-C to stop)")
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+
+    def ready(state: dict[str, Any]) -> None:
+        console().print(f"{name}: {state['emulators'][name]['url']} (Ctrl-C to stop)")
+
+    server.serve_until_signalled(ready, {name: port}, exact=bool(port))
 
 
 sandbox_group.add_command(state_command)

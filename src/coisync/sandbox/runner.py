@@ -176,8 +176,10 @@ class SandboxServer:
             state["ready"] = False
             write_json(self.directory / STATE_FILE, state)
 
-    def serve_until_signalled(self, on_ready: Any = None) -> None:
-        """Start, call ``on_ready(state)``, and serve until SIGINT or SIGTERM; then stop."""
+    def serve_until_signalled(
+        self, on_ready: Any = None, ports: dict[str, int] | None = None, *, exact: bool = False
+    ) -> None:
+        """Start (see :meth:`start`), call ``on_ready(state)``, serve until SIGINT or SIGTERM; then stop."""
         stop = threading.Event()
 
         def handle(signum: int, frame: FrameType | None) -> None:
@@ -185,7 +187,7 @@ class SandboxServer:
 
         previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            state = self.start()
+            state = self.start(ports, exact=exact)
             if on_ready is not None:
                 on_ready(state)
             while not stop.wait(0.5):
