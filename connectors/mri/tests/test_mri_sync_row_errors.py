@@ -139,6 +139,8 @@ def test_failed_rows_are_reported_and_only_they_are_sent_again(
     assert statuses["L00002"] == statuses["L00003"] == "", "a locked row was changed"
     first_posts = posted(emulator)
     assert {lease for _, lease, _ in first_posts} == set(LEASES)
+    requests = [e for e in emulator.request_log.entries() if e["method"] == "POST"]
+    assert len(requests) == 2, "rows of one building go in one POST per API"
 
     for lease in LOCKED:
         emulator.unlock_lease(BUILDING, lease)

@@ -32,7 +32,7 @@ from coisync_mri.api import (
     mri_time,
     policy_key,
 )
-from coisync_mri.writers import latest_notes, with_note
+from coisync_mri.notes import latest_notes, with_note
 
 if TYPE_CHECKING:
     from coisync_mri.connector import MriConnector

@@ -1,36 +1,33 @@
 """MRI's writers: compliance status on insurance rows, and a compliance note on each lease.
 
-Both read the row first and write nothing when MRI already holds the values, so a repeated
-write changes MRI once. MRI answers a POST with HTTP 200 and a per-row ``Error.Message`` for a
-row it refuses; that message becomes the write's ``REJECTED`` result (the outbox marks the row
-failed with it, and the next run plans the write again), never a lost write.
-
-Rows are POSTed one per write: the connector contract has no batch seam yet, and the outbox
-confirms each write on its own. MRI accepts several rows per POST, so a batch writer can later
-send one envelope per building without changing what is written.
+MRI takes many rows in one POST, so both writers implement ``apply_batch``: per building, one
+read of what MRI holds, then one POST with the rows that still need writing. A row MRI already
+holds is ``UNCHANGED`` (a repeated write changes MRI once). MRI answers with HTTP 200 and a
+per-row ``Error.Message`` for each row it refuses: that row's write is ``REJECTED`` with the
+message (the outbox marks it failed and the next run plans it again) while the rows beside it
+are ``APPLIED``. When the POST's outcome is unknown, every row of it is ``AMBIGUOUS`` and the
+outbox reads each back before anything is sent again.
 
 * :class:`InsuranceStatusWriter` updates ``ComplianceStatus`` and ``ComplianceNote`` (assumed
-  fields) of an insurance row, and sets the row's ``Compliant`` flag from the same verdict:
-  ``Y`` for compliant, expiring and not required, ``N`` otherwise. The flag is the row's
-  yes/no summary of the status; it is derived here, not mapped, because a yes/no field cannot
-  carry the status back (the text field does). The update is keyed by ``PolicyID``: resending
-  it is harmless.
-* :class:`LeaseNoteWriter` adds a lease note (``MRI_S-PMCM_CommercialLeasesNoteByBuildingID``)
-  with the lease's status, tagged ``NoteReference1`` = the connection's reference type and
-  ``NoteReference2`` = a key of the note's content. MRI appends a note on every POST, so the
-  writer looks for a note with that key first and never sends the same note twice.
+  fields) and sets the row's ``Compliant`` flag from the same verdict: ``Y`` for compliant,
+  expiring and not required, ``N`` otherwise. The flag is derived here, not mapped, because a
+  yes/no field cannot carry the status back (the text field does). Keyed by ``PolicyID``, so a
+  resend is harmless.
+* :class:`LeaseNoteWriter` adds a lease note (:mod:`coisync_mri.notes`). MRI appends a note on
+  every POST, so the writer looks for a note with the same key first and never sends it twice;
+  its POST is never resent blindly.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from coisync.connector import Idempotency, WriteOp, WriteOutcome, Writer, WriteResult, WriteTarget
-from coisync.connector.write_outcomes import failed_result, payload_held, rejected
+from coisync.connector.outcomes import failed_write, same_value
 from coisync.http import HttpError
 from coisync_mri.api import (
     INSURANCE_API,
@@ -43,104 +40,139 @@ from coisync_mri.api import (
     row_error,
     split_key,
 )
+from coisync_mri.notes import NOTE_KEY_PREFIX, is_coisync_note, latest_notes, note_text, with_note
 
 if TYPE_CHECKING:
     from coisync_mri.connector import MriConnector
 
 COMPLIANT_FLAG_STATUSES = frozenset({"compliant", "expiring", "not_required"})
 """Canonical statuses written as ``Compliant = "Y"``; every other status is ``"N"``."""
-NOTE_STATUS, NOTE_DETAIL = "coisync_note_status", "coisync_note_detail"
-"""Where the lease mapping reads and writes the note's status and detail: the note writer
-composes ``NoteText`` from them, and the lease stream adds them to each lease row from the
-lease's latest coisync note (:func:`parse_note_text`), so what coisync wrote reads back."""
-NOTE_PREFIX = "Insurance compliance: "
-NOTE_KEY_PREFIX = "COI-"
+MAX_ROWS_PER_POST = 100
+"""Rows per POST (assumed: MRI documents no limit)."""
 
 
-def note_text(payload: Mapping[str, Any]) -> str:
-    """``Insurance compliance: <status>. <detail>``."""
-    status = str(payload.get(NOTE_STATUS) or "").strip() or "Unknown"
-    detail = str(payload.get(NOTE_DETAIL) or "").strip()
-    return f"{NOTE_PREFIX}{status}." + (f" {detail}" if detail else "")
+def rejected(op: WriteOp, message: str) -> WriteResult:
+    """A write MRI refused or that cannot be sent, with the reason."""
+    return WriteResult(
+        op_id=op.op_id, outcome=WriteOutcome.REJECTED, platform_id=op.platform_id, message=message
+    )
 
 
-def parse_note_text(text: str) -> dict[str, str | None] | None:
-    """The status and detail of a note :func:`note_text` wrote, or ``None`` for another note."""
-    if not text.startswith(NOTE_PREFIX):
-        return None
-    status, dot, detail = text[len(NOTE_PREFIX) :].partition(".")
-    if not dot:
-        return None
-    return {NOTE_STATUS: status.strip() or None, NOTE_DETAIL: detail.strip() or None}
-
-
-def latest_notes(rows: Iterable[Any], reference_type: str) -> dict[str, dict[str, str | None]]:
-    """Per lease key, the status and detail of the latest note coisync wrote (by ``LastUpdate``)."""
-    latest: dict[str, tuple[str, dict[str, str | None]]] = {}
-    for row in rows:
-        if not isinstance(row, Mapping) or row.get("NoteReference1") != reference_type:
-            continue
-        if not str(row.get("NoteReference2") or "").startswith(NOTE_KEY_PREFIX):
-            continue
-        parsed = parse_note_text(str(row.get("NoteText") or ""))
-        if parsed is None:
-            continue
-        key, stamp = lease_key(row), str(row.get("LastUpdate") or "")
-        if key not in latest or stamp >= latest[key][0]:
-            latest[key] = (stamp, parsed)
-    return {key: values for key, (_, values) in latest.items()}
-
-
-def with_note(lease: Mapping[str, Any], notes: Mapping[str, Mapping[str, str | None]]) -> dict[str, Any]:
-    """A lease row with the status and detail of its latest coisync note (``None`` when it has none)."""
-    values = notes.get(lease_key(lease), {})
-    return {**lease, NOTE_STATUS: values.get(NOTE_STATUS), NOTE_DETAIL: values.get(NOTE_DETAIL)}
+def held(row: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Whether ``row`` already holds every value of ``values``."""
+    return all(same_value(row.get(key), value) for key, value in values.items())
 
 
 class MriWriter(Writer):
-    """Shared plumbing of MRI's writers."""
+    """One read and one POST per building for a batch of writes (see the module docs)."""
+
+    max_batch: ClassVar[int] = MAX_ROWS_PER_POST
+    api_name: ClassVar[str]
+    key_parts: ClassVar[int]
+    idempotent_post: ClassVar[bool]
 
     def __init__(self, connector: MriConnector) -> None:
         self.connector = connector
         self.api = MriApi(connector)
+
+    # -- what subclasses provide ----------------------------------------------------------
+
+    def current(self, building: str, leases: set[str]) -> dict[str, Any]:
+        """What MRI holds in a building for the ops' leases, in the form :meth:`row_for` reads."""
+        raise NotImplementedError
+
+    def row_for(
+        self, op: WriteOp, key: tuple[str, ...], current: Mapping[str, Any]
+    ) -> dict[str, Any] | WriteResult:
+        """The row to POST for ``op``, or the op's result when nothing needs sending."""
+        raise NotImplementedError
+
+    # -- provided -----------------------------------------------------------------------
 
     def today(self) -> datetime:
         """Now on the connector's clock (the system clock when it has none)."""
         clock = self.connector.clock
         return datetime.fromtimestamp(clock.now(), tz=UTC) if clock is not None else datetime.now(tz=UTC)
 
-    def row(self, api: str, key: tuple[str, ...], match: Mapping[str, str]) -> dict[str, Any] | None:
-        """The row of ``api`` in building ``key[0]``, lease ``key[1]``, matching ``match``."""
-        for raw in self.api.rows(api, BLDGID=key[0], LEASEID=key[1]):
-            if isinstance(raw, Mapping) and all(raw.get(k) == v for k, v in match.items()):
-                return dict(raw)
-        return None
+    def rows_of(self, api: str, building: str, leases: set[str]) -> list[dict[str, Any]]:
+        """The rows of ``api`` in a building (filtered by lease when there is only one)."""
+        lease = next(iter(leases)) if len(leases) == 1 else None
+        return [dict(r) for r in self.api.rows(api, BLDGID=building, LEASEID=lease) if isinstance(r, Mapping)]
 
-    def saved(self, op: WriteOp, answer: Mapping[str, Any], key: str) -> WriteResult:
+    def apply(self, op: WriteOp) -> WriteResult:
+        """One write (a batch of one)."""
+        return self.apply_batch([op])[0]
+
+    def apply_batch(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        """Per building: read, then POST what MRI does not hold yet; one result per op, in order."""
+        results: dict[int, WriteResult] = {}
+        by_building: dict[str, list[tuple[int, WriteOp, tuple[str, ...]]]] = {}
+        for index, op in enumerate(ops):
+            key = split_key(op.platform_id or "", self.key_parts)
+            if key is None:
+                results[index] = rejected(op, f"{op.platform_id!r} is not a {self.platform_type} key")
+            else:
+                by_building.setdefault(key[0], []).append((index, op, key))
+        for building, items in by_building.items():
+            results.update(self._apply_building(building, items))
+        return [results[index] for index in range(len(ops))]
+
+    def _apply_building(
+        self, building: str, items: list[tuple[int, WriteOp, tuple[str, ...]]]
+    ) -> dict[int, WriteResult]:
+        results: dict[int, WriteResult] = {}
+        try:
+            current = self.current(building, {key[1] for _, _, key in items})
+        except HttpError as exc:
+            return {index: failed_write(op, exc) for index, op, _ in items}
+        sending: list[tuple[int, WriteOp, dict[str, Any]]] = []
+        for index, op, key in items:
+            row = self.row_for(op, key, current)
+            if isinstance(row, WriteResult):
+                results[index] = row
+            else:
+                sending.append((index, op, row))
+        if not sending:
+            return results
+        try:
+            answers = self.api.post(
+                self.api_name, [row for _, _, row in sending], idempotent=self.idempotent_post
+            )
+        except HttpError as exc:
+            results.update({index: failed_write(op, exc) for index, op, _ in sending})
+            return results
+        for (index, op, _), answer in zip(sending, answers, strict=True):
+            results[index] = self.saved(op, answer)
+        return results
+
+    def saved(self, op: WriteOp, answer: Mapping[str, Any]) -> WriteResult:
         """``APPLIED`` with the saved row, or ``REJECTED`` with MRI's per-row message."""
         message = row_error(answer)
         if message is not None:
             return rejected(op, f"MRI refused {op.platform_type} {op.platform_id}: {message}")
-        value = {**answer, KEY_FIELD: key}
         return WriteResult(
             op_id=op.op_id,
             outcome=WriteOutcome.APPLIED,
             platform_id=op.platform_id,
             version=str(answer.get("LastUpdate") or "") or None,
-            platform_value=value,
+            platform_value={**answer, KEY_FIELD: op.platform_id},
         )
 
 
 class InsuranceStatusWriter(MriWriter):
-    """Compliance status, its note and the ``Compliant`` flag of an insurance row."""
+    """Compliance status, its note and the ``Compliant`` flag of insurance rows."""
 
     name: ClassVar[str] = "insurance_status"
     targets: ClassVar[frozenset[WriteTarget]] = frozenset({WriteTarget.COMPLIANCE_STATUS})
     platform_type: ClassVar[str] = "insurance"
     idempotency: ClassVar[frozenset[Idempotency]] = frozenset({Idempotency.NATURAL_KEY})
     owned_fields: ClassVar[tuple[str, ...]] = ("compliance_status", "deficiency_summary")
+    api_name = INSURANCE_API
+    key_parts = 3
+    idempotent_post = True  # keyed by PolicyID: the same values again change nothing
 
-    def values(self, op: WriteOp) -> dict[str, Any]:
+    @staticmethod
+    def values(op: WriteOp) -> dict[str, Any]:
         """The payload plus the ``Compliant`` flag derived from the desired status."""
         values = dict(op.payload)
         status = op.desired.get("compliance_status")
@@ -148,47 +180,47 @@ class InsuranceStatusWriter(MriWriter):
             values["Compliant"] = "Y" if status in COMPLIANT_FLAG_STATUSES else "N"
         return values
 
+    def current(self, building: str, leases: set[str]) -> dict[str, Any]:
+        """The building's insurance rows by policy key."""
+        return {policy_key(row): row for row in self.rows_of(INSURANCE_API, building, leases)}
+
+    def row_for(
+        self, op: WriteOp, key: tuple[str, ...], current: Mapping[str, Any]
+    ) -> dict[str, Any] | WriteResult:
+        """The update row, unless the policy is gone or already holds the values."""
+        row = current.get("/".join(key))
+        if row is None:
+            return rejected(op, f"insurance {op.platform_id} no longer exists in MRI")
+        values = self.values(op)
+        if held(row, values):
+            return WriteResult(
+                op_id=op.op_id,
+                outcome=WriteOutcome.UNCHANGED,
+                platform_id=op.platform_id,
+                platform_value={**row, KEY_FIELD: op.platform_id},
+            )
+        return {"BuildingID": key[0], "LeaseID": key[1], "PolicyID": key[2], **values}
+
     def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
         """The insurance row ``op`` writes, or ``None`` when MRI no longer has it."""
         key = split_key(op.platform_id or "", 3)
         if key is None:
             return None
-        found = self.row(INSURANCE_API, key, {"PolicyID": key[2]})
-        return None if found is None else {**found, KEY_FIELD: policy_key(found)}
-
-    def apply(self, op: WriteOp) -> WriteResult:
-        """POST the row's new values unless MRI already holds them."""
-        key = split_key(op.platform_id or "", 3)
-        if key is None:
-            return rejected(op, f"{op.platform_id!r} is not an insurance key (BUILDING/LEASE/POLICY)")
-        values = self.values(op)
-        try:
-            current = self.read_back(op)
-            if current is None:
-                return rejected(op, f"insurance {op.platform_id} no longer exists in MRI")
-            if payload_held(current, values):
-                return WriteResult(
-                    op_id=op.op_id,
-                    outcome=WriteOutcome.UNCHANGED,
-                    platform_id=op.platform_id,
-                    platform_value=current,
-                )
-            row = {"BuildingID": key[0], "LeaseID": key[1], "PolicyID": key[2], **values}
-            # Keyed by PolicyID: the same values again change nothing, so a resend is safe.
-            answers = self.api.post(INSURANCE_API, [row], idempotent=True)
-        except HttpError as exc:
-            return failed_result(op, exc)
-        return self.saved(op, answers[0], op.platform_id or "")
+        row = self.current(key[0], {key[1]}).get(op.platform_id or "")
+        return None if row is None else {**row, KEY_FIELD: op.platform_id}
 
 
 class LeaseNoteWriter(MriWriter):
-    """A compliance note on a lease (MRI's lease notes API)."""
+    """A compliance note on leases (MRI's lease notes API)."""
 
     name: ClassVar[str] = "lease_note"
     targets: ClassVar[frozenset[WriteTarget]] = frozenset({WriteTarget.COMPLIANCE_STATUS, WriteTarget.NOTE})
     platform_type: ClassVar[str] = "lease"
     idempotency: ClassVar[frozenset[Idempotency]] = frozenset({Idempotency.NATURAL_KEY})
     owned_fields: ClassVar[tuple[str, ...]] = ("compliance_status", "deficiency_summary")
+    api_name = NOTES_API
+    key_parts = 2
+    idempotent_post = False  # MRI appends a note per POST: never resent blindly
 
     @staticmethod
     def reference(op: WriteOp) -> str:
@@ -197,52 +229,51 @@ class LeaseNoteWriter(MriWriter):
         digest = hashlib.sha256(f"{op.platform_id}|{text}".encode()).hexdigest()
         return NOTE_KEY_PREFIX + digest[:12].upper()
 
+    def current(self, building: str, leases: set[str]) -> dict[str, Any]:
+        """The keys of the coisync notes already on the building's leases: ``{(lease key, key): True}``."""
+        reference_type = self.connector.config.note_reference_type
+        return {
+            f"{lease_key(row)}|{row.get('NoteReference2')}": True
+            for row in self.rows_of(NOTES_API, building, leases)
+            if is_coisync_note(row, reference_type)
+        }
+
+    def row_for(
+        self, op: WriteOp, key: tuple[str, ...], current: Mapping[str, Any]
+    ) -> dict[str, Any] | WriteResult:
+        """The note row, unless a note with its key is already on the lease."""
+        reference = self.reference(op)
+        if f"{'/'.join(key)}|{reference}" in current:
+            return WriteResult(op_id=op.op_id, outcome=WriteOutcome.UNCHANGED, platform_id=op.platform_id)
+        return {
+            "BuildingID": key[0],
+            "LeaseID": key[1],
+            "NoteDate": self.today().strftime("%Y-%m-%dT00:00:00.0000000"),
+            "NoteText": note_text(op.payload),
+            "NoteReference1": self.connector.config.note_reference_type,
+            "NoteReference2": reference,
+        }
+
     def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
-        """The lease row ``op`` annotates with its latest coisync note, or ``None`` when MRI no longer has it."""
+        """The lease row with its latest coisync note, or ``None`` when MRI no longer has the lease."""
         key = split_key(op.platform_id or "", 2)
         if key is None:
             return None
-        found = self.row(LEASES_API, key, {"LeaseID": key[1]})
-        if found is None:
+        lease = next(
+            (r for r in self.rows_of(LEASES_API, key[0], {key[1]}) if r.get("LeaseID") == key[1]), None
+        )
+        if lease is None:
             return None
         notes = latest_notes(
-            self.api.rows(NOTES_API, BLDGID=key[0], LEASEID=key[1]), self.connector.config.note_reference_type
+            self.rows_of(NOTES_API, key[0], {key[1]}), self.connector.config.note_reference_type
         )
-        return with_note({**found, KEY_FIELD: lease_key(found)}, notes)
-
-    def apply(self, op: WriteOp) -> WriteResult:
-        """POST the note unless a note with its key is already on the lease."""
-        key = split_key(op.platform_id or "", 2)
-        if key is None:
-            return rejected(op, f"{op.platform_id!r} is not a lease key (BUILDING/LEASE)")
-        reference = self.reference(op)
-        try:
-            if self.row(NOTES_API, key, {"NoteReference2": reference}) is not None:
-                return WriteResult(op_id=op.op_id, outcome=WriteOutcome.UNCHANGED, platform_id=op.platform_id)
-            note = {
-                "BuildingID": key[0],
-                "LeaseID": key[1],
-                "NoteDate": self.today().strftime("%Y-%m-%dT00:00:00.0000000"),
-                "NoteText": note_text(op.payload),
-                "NoteReference1": self.connector.config.note_reference_type,
-                "NoteReference2": reference,
-            }
-            # MRI appends a note per POST: never resent blindly; the outbox reads back first.
-            answers = self.api.post(NOTES_API, [note], idempotent=False)
-        except HttpError as exc:
-            return failed_result(op, exc)
-        return self.saved(op, answers[0], op.platform_id or "")
+        return with_note({**lease, KEY_FIELD: op.platform_id}, notes)
 
 
 __all__ = [
     "COMPLIANT_FLAG_STATUSES",
-    "NOTE_DETAIL",
-    "NOTE_STATUS",
+    "MAX_ROWS_PER_POST",
     "InsuranceStatusWriter",
     "LeaseNoteWriter",
     "MriWriter",
-    "latest_notes",
-    "note_text",
-    "parse_note_text",
-    "with_note",
 ]
