@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import click
 
@@ -59,7 +60,7 @@ def run_command(app: AppContext, run_id: str, limit: int, as_json: bool) -> None
         if row is None:
             raise UsageError(f"no run {run_id!r}; list runs with `coisync runs`")
         writes = outbox.rows_of_run(conn, run_id)
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "connection": w.op.connection,
             "record": f"{w.op.platform_type}:{w.op.platform_id}",
