@@ -12,15 +12,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-from pydantic import ValidationError
+from typing import Any, TypeVar
 
 from coisync.compliance import read_wording
 from coisync.compliance.wording import Wording
+from coisync.ingest import parse_data
 from coisync.intake.acord25_fields import LINE_PREFIXES
 from coisync.intake.extracted import Extraction
-from coisync.model import LIMIT_KEYS, Certificate, CoverageType, Provenance
+from coisync.model import LIMIT_KEYS, CanonicalModel, Certificate, CoverageType, Provenance
 from coisync.model.certificate import INSURER_LETTERS
 
 OTHER_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -31,11 +30,23 @@ OTHER_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"property|builders\s*risk", re.I), CoverageType.PROPERTY.value),
 )
 _SLUG = re.compile(r"[^a-z0-9]+")
+M = TypeVar("M", bound=CanonicalModel)
 AUTO_SYMBOLS = ("any_auto", "owned", "scheduled", "hired", "non_owned")
 
 
 class AssemblyError(ValueError):
     """The fields do not make a valid certificate (the message says why, in one line)."""
+
+
+def validated(data: dict[str, Any], record_type: str, model: type[M]) -> M:
+    """Validate record data exactly as ``coisync import`` validates CSV records (lax mode)."""
+    found = parse_data(record_type, data, file="intake", lax=True)
+    if isinstance(found, list):
+        problem = found[0]
+        raise AssemblyError(f"{problem.field or record_type}: {problem.reason}")
+    if not isinstance(found.model, model):  # pragma: no cover - parse_data returns the type asked for
+        raise AssemblyError(f"not a {record_type}")
+    return found.model
 
 
 def slug(text: str) -> str:
@@ -171,12 +182,7 @@ def build_certificate(
         raise AssemblyError("the named insured is missing")
     data = {key: value for key, value in data.items() if value is not None}
     data.update(id=certificate_id, party_id=party_id, provenance=provenance.model_dump())
-    try:
-        return Certificate.model_validate(data, strict=False)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "certificate"
-        raise AssemblyError(f"{where}: {first['msg']}") from exc
+    return validated(data, "certificate", Certificate)
 
 
 def wording_summary(extraction: Extraction) -> dict[str, Any]:

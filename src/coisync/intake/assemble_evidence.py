@@ -5,9 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
-from coisync.intake.assemble import AssemblyError
+from coisync.intake.assemble import AssemblyError, validated
 from coisync.intake.extracted import Extraction
 from coisync.model import PropertyEvidence, Provenance
 from coisync.model.evidence import EVIDENCE_ROWS
@@ -87,9 +85,4 @@ def build_evidence(
     if data.get("additional_interest"):
         data["additional_interest"] = {k: x for k, x in data["additional_interest"].items() if x is not None}
     data.update(id=evidence_id, party_id=party_id, provenance=provenance.model_dump())
-    try:
-        return PropertyEvidence.model_validate(data, strict=False)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "evidence"
-        raise AssemblyError(f"{where}: {first['msg']}") from exc
+    return validated(data, "evidence", PropertyEvidence)
