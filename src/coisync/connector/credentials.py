@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from coisync.http import ApiKeyHeaders, BasicAuth, Clock, OAuth2ClientCredentials, SoapBodyCredentials
 from coisync.secrets import Secret
@@ -81,20 +81,28 @@ class OAuth2Credentials(Credentials):
 
 
 class SoapCredentials(Credentials):
-    """Credentials carried inside SOAP bodies (no HTTP auth header)."""
+    """Credentials carried inside SOAP bodies (no HTTP auth header).
 
-    user_name: str = Field(min_length=1)
+    The names (user, server, database, entity) may be plain text or secret references, like an
+    OAuth client id; only the password and the interface licence must be references.
+    """
+
+    user_name: Secret | str = Field(min_length=1)
     password: Secret
-    server_name: str = Field(min_length=1)
-    database: str = Field(min_length=1)
+    server_name: Secret | str = Field(min_length=1)
+    database: Secret | str = Field(min_length=1)
     platform: str = "SQL Server"
-    interface_entity: str = Field(min_length=1)
+    interface_entity: Secret | str = Field(min_length=1)
     interface_license: Secret
 
     def body_credentials(self) -> SoapBodyCredentials:
         """A :class:`~coisync.http.auth.SoapBodyCredentials` for the envelope builder."""
         data: dict[str, Any] = self.model_dump()
-        return SoapBodyCredentials(**{key: getattr(self, key) for key in data})
+        values = {key: getattr(self, key) for key in data}
+        for key in ("user_name", "server_name", "database", "interface_entity"):
+            value = values[key]
+            values[key] = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return SoapBodyCredentials(**values)
 
 
 __all__ = ["ApiKeyCredentials", "BasicCredentials", "Credentials", "OAuth2Credentials", "SoapCredentials"]

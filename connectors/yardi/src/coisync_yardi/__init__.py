@@ -47,8 +47,10 @@ def create_emulator(
 
 @hookimpl
 def register_emulators(register: Register) -> None:
-    """Register the Yardi emulator with the sandbox."""
-    register("yardi", create_emulator)
+    """Register the Yardi emulator with the sandbox (seeded from the scenario's Yardi view)."""
+    from coisync_yardi.sandbox import YardiEmulatorFactory
+
+    register("yardi", YardiEmulatorFactory())
 
 
 @hookimpl

@@ -95,7 +95,9 @@ class YardiConnector(Connector):
                 CheckItem(False, str(exc)),
                 writable,
             )
-        auth = CheckItem(True, f"interface user {self.config.credentials.user_name!r} accepted")
+        user = self.config.credentials.user_name
+        shown = repr(user) if isinstance(user, str) else "from a secret reference"
+        auth = CheckItem(True, f"interface user {shown} accepted")
         visible = {
             str(r.get("Code", "")).casefold()
             for r in raw_records(document, "Property")

@@ -97,6 +97,8 @@ class YardiEmulator(Emulator):
     def routes(self, router: Router) -> None:
         """One rule serves every interface of every client path."""
         router.add("/<client>/webservices/<service>", ["GET", "POST"], self._service)
+        # Sandbox convenience (not Voyager): without a client path, the first client answers.
+        router.add("/webservices/<service>", ["GET", "POST"], self._default_client)
 
     def seed(self, data: dict[str, Any]) -> dict[str, list[str]]:
         """Add properties, vendors, tenants and renters policies (format: :mod:`~coisync_yardi.emulator.seed`).
@@ -161,6 +163,9 @@ class YardiEmulator(Emulator):
         response.set_data(tostring(root, encoding="utf-8", xml_declaration=True))
 
     # ------------------------------------------------------------------ requests
+
+    def _default_client(self, request: Request, service: str) -> Response:
+        return self._service(request, sorted(self.settings.clients)[0], service)
 
     def _service(self, request: Request, client: str, service: str) -> Response:
         interface = _interface(client, service, self.settings)
