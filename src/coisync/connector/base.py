@@ -84,8 +84,11 @@ class Connector(ABC):
         config_model: Its :class:`ConnectionConfig` subclass.
         mapping_locations: Where its shipped mapping is (package resource first, then a
             source-tree path for development); registered under ``name``.
-        read_only: True when the platform offers no writable surface.
-        read_only_reason: Why, for ``coisync connectors`` and check output (required when read-only).
+        read_only: True when the platform offers no writable surface. A class default that an
+            instance may override (a connector that learns its platform's surface at run time
+            sets it, or defines it as a property, per instance).
+        read_only_reason: Why, for ``coisync connectors``, check output and run summaries
+            (required when read-only); per instance like ``read_only``.
         token_url: OAuth token endpoint, for connectors using :class:`OAuth2Credentials`.
 
     Args:
@@ -99,8 +102,8 @@ class Connector(ABC):
     title: ClassVar[str] = ""
     config_model: ClassVar[type[ConnectionConfig]] = ConnectionConfig
     mapping_locations: ClassVar[tuple[Location, ...]] = ()
-    read_only: ClassVar[bool] = False
-    read_only_reason: ClassVar[str | None] = None
+    read_only: bool = False
+    read_only_reason: str | None = None
     token_url: ClassVar[str | None] = None
 
     def __init__(

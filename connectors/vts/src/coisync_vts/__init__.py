@@ -1,6 +1,7 @@
 """coisync's VTS connector package: the connector and an emulator of VTS's Lease API.
 
-The plugin registers the emulator (``coisync sandbox``), imported only when the hook runs.
+The plugin registers :class:`~coisync_vts.connector.VtsConnector` (``connector = "vts"``) and
+the emulator (``coisync sandbox``); both are imported only when the hooks run.
 """
 
 from __future__ import annotations
@@ -15,3 +16,11 @@ def register_emulators(register: Register) -> None:
     from coisync_vts.sandbox import VtsEmulatorFactory
 
     register("vts", VtsEmulatorFactory())
+
+
+@hookimpl
+def register_connectors(register: Register) -> None:
+    """Register the VTS connector."""
+    from coisync_vts.connector import VtsConnector
+
+    register(VtsConnector)
