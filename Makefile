@@ -32,6 +32,7 @@ typecheck: setup
 	$(RUN) mypy
 
 pytest: setup
+	@bash scripts/ensure-chromium.sh
 	@$(RUN) bash scripts/run-pytest.sh $(PYTEST_ARGS)
 
 test:
