@@ -25,14 +25,12 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, tostring
-from xml.sax.saxutils import escape
+from xml.etree.ElementTree import tostring
 
 from werkzeug.wrappers import Request, Response
 
 from coisync.http.soap import (
     SOAP_1_1,
-    SOAP_1_2,
     SoapFormatError,
     SoapMessage,
     SoapVersion,
@@ -41,7 +39,6 @@ from coisync.http.soap import (
     build_fault,
     local_name,
     parse_envelope,
-    parse_xml,
 )
 from coisync.sandbox.emulator import Clock, Emulator, HttpError, IdSequences, RateLimiter, Router
 from coisync_yardi.emulator import common_ops, renters_ops, vendor_ops
@@ -55,8 +52,17 @@ from coisync_yardi.emulator.access import (
 from coisync_yardi.emulator.calls import Call, Operation
 from coisync_yardi.emulator.documents import messages_document
 from coisync_yardi.emulator.hostile import hostile_body
+from coisync_yardi.emulator.protocol import (
+    ID_ELEMENTS,
+    dispatch_problem,
+    help_page,
+    interface_of,
+    records_of,
+    titles,
+    version_of,
+)
 from coisync_yardi.emulator.seed import DEMO_SEED, seed_state
-from coisync_yardi.emulator.settings import INTERFACES, Interface, YardiSettings
+from coisync_yardi.emulator.settings import Interface, YardiSettings
 from coisync_yardi.emulator.wsdl import wsdl_text
 
 OPERATIONS: dict[str, Operation] = {
@@ -121,7 +127,7 @@ class YardiEmulator(Emulator):
 
     def login_failure_response(self, request: Request) -> Response:
         """``Login failed.`` inside HTTP 200, as Voyager answers a bad password."""
-        version = _version_of(request) or SOAP_1_1
+        version = version_of(request) or SOAP_1_1
         try:
             message = parse_envelope(request.get_data(cache=True))
         except SoapFormatError:
@@ -146,17 +152,17 @@ class YardiEmulator(Emulator):
 
     def corruptible(self, response: Response) -> bool:
         """A successful SOAP answer holding vendor, tenant, property or policy records."""
-        return response.status_code == 200 and bool(_records_of(response)[1])
+        return response.status_code == 200 and bool(records_of(response)[1])
 
     def corrupt_response(self, response: Response, rng: random.Random) -> None:
         """Corrupt one record for the ``malformed`` fault: its id becomes ``#corrupt#``, its date impossible."""
-        root, records = _records_of(response)
+        root, records = records_of(response)
         if root is None or not records:
             return
         record = records[rng.randrange(len(records))]
         for child in record:
             name = local_name(child.tag)
-            if name in _ID_ELEMENTS:
+            if name in ID_ELEMENTS:
                 child.text = "#corrupt#"
             elif name == "LastModified":
                 child.text = "2025-13-45T00:00:00"
@@ -168,13 +174,13 @@ class YardiEmulator(Emulator):
         return self._service(request, sorted(self.settings.clients)[0], service)
 
     def _service(self, request: Request, client: str, service: str) -> Response:
-        interface = _interface(client, service, self.settings)
+        interface = interface_of(client, service, self.settings)
         if request.method == "GET":
             if any(key.lower() == "wsdl" for key in request.args):
                 text = wsdl_text(interface, request.base_url)
                 return Response(text, content_type="text/xml; charset=utf-8")
-            return Response(_help_page(interface), content_type="text/html; charset=utf-8")
-        version = _version_of(request)
+            return Response(help_page(interface), content_type="text/html; charset=utf-8")
+        version = version_of(request)
         if version is None:
             raise HttpError(415, message="Unsupported Media Type: use text/xml or application/soap+xml")
         try:
@@ -185,7 +191,7 @@ class YardiEmulator(Emulator):
             return self._fault(
                 version, "Client", "The SOAP envelope version does not match the Content-Type."
             )
-        problem = _dispatch_problem(request, message, interface)
+        problem = dispatch_problem(request, message, interface)
         if problem is not None:
             return self._fault(version, "Client", problem)
         operation = OPERATIONS[message.name]
@@ -203,7 +209,7 @@ class YardiEmulator(Emulator):
         now = self.clock.now()
         try:
             caller = authenticate(params, message.name, interface, self.credentials)
-            rates = [(title, self._limiter(entity, title).status(now)[0]) for title in _titles()]
+            rates = [(title, self._limiter(entity, title).status(now)[0]) for title in titles()]
             context = self.store.transaction() if operation.writes else self.store.reading()
             with context as state:
                 call = Call(
@@ -252,71 +258,8 @@ class YardiEmulator(Emulator):
         )
 
 
-_RECORD_ELEMENTS = frozenset({"Vendor", "Tenant", "Property", "InsurancePolicy"})
-_ID_ELEMENTS = frozenset({"VendorId", "TenantCode", "Code", "PolicyId"})
-
-
-def _records_of(response: Response) -> tuple[Element | None, list[Element]]:
-    if "xml" not in (response.mimetype or ""):
-        return None, []
-    try:
-        root = parse_xml(response.get_data())
-    except SoapFormatError:
-        return None, []
-    for element in root.iter():
-        if local_name(element.tag).endswith("Result") and len(element):
-            return root, [r for r in element[0] if local_name(r.tag) in _RECORD_ELEMENTS]
-    return root, []
-
-
-def _titles() -> list[str]:
-    return [interface.title for interface in INTERFACES.values()]
-
-
 def _login_failed() -> str:
     return messages_document([("Error", LOGIN_FAILED)])
-
-
-def _interface(client: str, service: str, settings: YardiSettings) -> Interface:
-    name = service.lower()
-    if client not in settings.clients or not name.endswith(".asmx"):
-        raise HttpError(404, message="The resource cannot be found.")
-    interface = INTERFACES.get(name.removesuffix(".asmx"))
-    if interface is None:
-        raise HttpError(404, message="The resource cannot be found.")
-    return interface
-
-
-def _version_of(request: Request) -> SoapVersion | None:
-    mimetype = request.mimetype.lower()
-    if mimetype == "text/xml":
-        return SOAP_1_1
-    if mimetype == "application/soap+xml":
-        return SOAP_1_2
-    return None
-
-
-def _dispatch_problem(request: Request, message: SoapMessage, interface: Interface) -> str | None:
-    """Why ASMX would refuse to dispatch this call, or ``None``."""
-    expected = f"{interface.namespace}/{message.name}"
-    if message.version is SOAP_1_1:
-        action = request.headers.get("SOAPAction")
-        if action is None:
-            return "Server did not recognize the value of HTTP Header SOAPAction: ."
-        if action.strip().strip('"') != expected:
-            return f"Server did not recognize the value of HTTP Header SOAPAction: {action.strip()}."
-    else:
-        action = request.mimetype_params.get("action")
-        if action is not None and action.strip('"') != expected:
-            return f"Unable to handle request. The action '{action}' was not recognized."
-    if message.namespace != interface.namespace or message.name not in interface.operations:
-        return f"Server did not recognize the operation {message.name} in namespace {message.namespace}."
-    return None
-
-
-def _help_page(interface: Interface) -> str:
-    items = "".join(f"<li>{escape(op)}</li>" for op in interface.operations)
-    return f"<html><body><h1>{escape(interface.asmx)}</h1><ul>{items}</ul></body></html>"
 
 
 __all__ = ["OPERATIONS", "YardiEmulator"]
