@@ -83,11 +83,13 @@ class MriApi:
         """The configured buildings, or every building the buildings API lists."""
         if self.connector.config.buildings:
             return list(self.connector.config.buildings)
-        ids = {
-            str(row["BuildingID"])
-            for row in self.rows(BUILDINGS_API)
-            if isinstance(row, Mapping) and row.get("BuildingID")
-        }
+        ids: set[str] = set()
+        for row in self.rows(BUILDINGS_API):
+            building = row.get("BuildingID") if isinstance(row, Mapping) else None
+            if isinstance(building, str) and BUILDING_ID.fullmatch(building):
+                ids.add(building)
+            else:
+                log.warning("MRI listed a building row without a usable BuildingID; its leases are not read")
         return sorted(ids)
 
     def post(self, api: str, rows: Sequence[Mapping[str, Any]], *, idempotent: bool) -> list[dict[str, Any]]:

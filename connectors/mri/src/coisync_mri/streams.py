@@ -14,12 +14,14 @@ occupant. Lease and insurance rows get :data:`~coisync_mri.api.KEY_FIELD` before
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from coisync.connector import Cursor, PlatformRecord, Quarantined, RecordBatch, Stream, batch_records
 from coisync.connector.mapped import NUMERIC_ID, mapped_record
+from coisync.http import AuthError
 from coisync.model import EntityKind
 from coisync_mri.api import (
     BUILDINGS_API,
@@ -36,6 +38,8 @@ from coisync_mri.notes import latest_notes, with_note
 
 if TYPE_CHECKING:
     from coisync_mri.connector import MriConnector
+
+log = logging.getLogger("coisync.connector.mri")
 
 CODE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 """Building and lease codes (MRI's ``BLDGID``, ``LEASID``)."""
@@ -111,6 +115,16 @@ class LeaseStream(MriStream):
     id_pattern = LEASE_KEY
     keyed_by = lease_key
 
+    def coisync_notes(self, building: str, reference_type: str) -> dict[str, dict[str, str | None]]:
+        """The latest coisync note per lease of a building; none when the notes API is refused (403)."""
+        try:
+            return latest_notes(self.api_client.rows(NOTES_API, BLDGID=building), reference_type)
+        except AuthError as exc:
+            log.warning(
+                "stream %s: lease notes are not readable (%s); leases are read without them", self.name, exc
+            )
+            return {}
+
     def raw_rows(self, cursor: Cursor) -> Iterator[Any]:
         """The changed lease rows of each building, with their latest coisync note."""
         since = cursor.request_value()
@@ -123,7 +137,7 @@ class LeaseStream(MriStream):
             )
             if not rows:
                 continue
-            notes = latest_notes(self.api_client.rows(NOTES_API, BLDGID=building), reference_type)
+            notes = self.coisync_notes(building, reference_type)
             yield from (with_note(row, notes) if isinstance(row, Mapping) else row for row in rows)
 
 
