@@ -187,7 +187,12 @@ class SyncEngine:
                 )
             part.capped = cap
         if cap is None and plan.writes:
-            part.push = push_connection(self.store, connector, progress=lambda n: self.progress("push", n))
+            part.push = push_connection(
+                self.store,
+                connector,
+                progress=lambda n: self.progress("push", n),
+                max_batch=self.settings.max_write_batch,
+            )
             if part.push.stopped is not None:
                 part.error, part.error_exit = str(part.push.stopped), int(ExitCode.TEMPORARY)
 

@@ -117,6 +117,7 @@ def push_connection(
     *,
     only_sending: bool = False,
     progress: Callable[[int], None] | None = None,
+    max_batch: int | None = None,
 ) -> PushResult:
     """Send every open outbox row of the connection, oldest first.
 
@@ -124,6 +125,7 @@ def push_connection(
     batches of that size, each batch marked ``sending`` in one commit and confirmed in one.
     With ``only_sending``, only settle rows an earlier run left ``sending`` (read back first):
     a run does this before it pulls, so a write that reached the platform is not planned again.
+    ``max_batch`` lowers the batch size below what the writer takes.
     """
     result = PushResult()
     name = connector.config.name
@@ -138,7 +140,8 @@ def push_connection(
             ):
                 continue
             writer = connector.writer_for(row.op.target, row.op.platform_type)
-            if writer.max_batch <= 1:
+            size = min(writer.max_batch, max_batch or writer.max_batch)
+            if size <= 1:
                 _push_one(store, connector, row, result)
                 if progress:
                     progress(1)
@@ -150,7 +153,7 @@ def push_connection(
                 _push_batch(store, connector, batch, result, progress)
                 batch = []
             batch.append(row)
-            if len(batch) >= writer.max_batch:
+            if len(batch) >= size:
                 _push_batch(store, connector, batch, result, progress)
                 batch = []
         if batch:

@@ -6,6 +6,7 @@ max_write_fraction = 0.2        # stop before pushing when a run would change mo
 conflict_policy = "keep_theirs" # or "ours": what to do when a person changed a coisync-owned field
 expected_interval_hours = 26    # coisync health: a connection older than this is unhealthy
 max_batch_records = 500         # optional: most records committed per pull transaction
+max_write_batch = 200           # optional: most writes per request where the platform batches
 ```
 """
 
@@ -33,6 +34,9 @@ class SyncSettings(BaseModel):
     expected_interval_hours: float = Field(default=26, gt=0)
     max_batch_records: int | None = Field(
         default=None, ge=1, description="Most records per pull transaction (default: the stream's batches)"
+    )
+    max_write_batch: int | None = Field(
+        default=None, ge=1, description="Most writes per request (default: as many as the platform takes)"
     )
 
 
