@@ -11,6 +11,7 @@ BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("coisync.cli.db", "db_group"),
     ("coisync.cli.importer", "import_command"),
     ("coisync.cli.audit", "audit_group"),
+    ("coisync.cli.notify", "notify_command"),
     ("coisync.cli.check", "check_command"),
     ("coisync.cli.requirements", "requirements_group"),
     ("coisync.cli.status", "status_command"),
@@ -49,3 +50,12 @@ def register_rules(register: Register) -> None:
 
     for rule in DEFAULT_RULES:
         register(rule)
+
+
+@hookimpl
+def register_channels(register: Register) -> None:
+    """Register the built-in follow-up channels: e-mail, platform note and webhook."""
+    from coisync.followup.channels import builtin_channels
+
+    for name, factory in builtin_channels().items():
+        register(name, factory)

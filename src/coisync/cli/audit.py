@@ -38,3 +38,12 @@ def verify_command(app: AppContext, ctx: click.Context, as_json: bool) -> None:
             click.echo(f"audit log TAMPERED: {len(result.problems)} problem(s)")
     if not result.ok:
         ctx.exit(int(ExitCode.FINDINGS))
+
+
+def _add_export() -> None:
+    from coisync.cli.audit_export import export_command
+
+    audit_group.add_command(export_command)
+
+
+_add_export()
