@@ -16,6 +16,8 @@ BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("coisync.cli.requirements", "requirements_group"),
     ("coisync.cli.status", "status_command"),
     ("coisync.cli.sync", "sync_command"),
+    ("coisync.cli.reconcile", "reconcile_command"),
+    ("coisync.cli.links", "links_group"),
     ("coisync.cli.runs", "runs_command"),
     ("coisync.cli.runs", "run_command"),
     ("coisync.cli.runs", "health_command"),

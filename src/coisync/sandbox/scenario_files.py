@@ -3,7 +3,8 @@
 All three are byte-identical for the same seed, size and date. ``portfolio.jsonl`` is the
 canonical JSONL that ``coisync import`` reads (properties first, then per party its party,
 agreement and certificate records); ``seeded-problems.json`` lists, per party and per platform,
-the seeded problem and the finding codes a correct engine raises, written from what was seeded;
+the seeded problem and the finding codes a correct engine raises, written from what was seeded,
+plus ``cross_system``: the disagreements between platforms' copies of a party's policy lines;
 ``ratings.csv`` is the AM Best table the sandbox config points at.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from coisync.compliance import DEFAULT_WINDOWS
 from coisync.model import FORMAT_VERSION
 from coisync.sandbox.certificates import ratings_csv
+from coisync.sandbox.divergence import divergences
 from coisync.sandbox.problems import CATALOGUE, ProblemKind, carried_on, platform_codes
 from coisync.sandbox.scenario import Scenario
 
@@ -73,6 +75,18 @@ def seeded_problems(scenario: Scenario) -> dict[str, Any]:
             }
         )
     counts = Counter(p["problem"] for p in problems)
+    cross_system = [
+        {
+            "party_id": d.party_id,
+            "legal_name": next(p["legal_name"] for p in scenario.parties if p["id"] == d.party_id),
+            "problem": f"{d.field}_disagrees",
+            "coverage_type": d.coverage_type,
+            "field": d.field,
+            "differs_on": d.platform,
+            "platforms": list(d.platforms),
+        }
+        for d in divergences(scenario)
+    ]
     return {
         "format": PROBLEMS_FORMAT,
         "seed": scenario.seed,
@@ -81,6 +95,7 @@ def seeded_problems(scenario: Scenario) -> dict[str, Any]:
         "windows": list(DEFAULT_WINDOWS),
         "counts": {kind.value: counts.get(kind.value, 0) for kind in ProblemKind},
         "problems": problems,
+        "cross_system": cross_system,
     }
 
 

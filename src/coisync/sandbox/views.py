@@ -133,6 +133,9 @@ def platform_view(scenario: Scenario, platform: str) -> PlatformView:
     props = {p["id"]: p for p in scenario.properties}
     parties = {p["id"]: p for p in scenario.parties}
     record_type_of_property = "project" if platform == "procore" else "property"
+    from coisync.sandbox.divergence import diverge, divergences  # divergence imports this module
+
+    changed = {(d.party_id, d.platform): d for d in divergences(scenario)}
     members: list[ViewParty] = []
     used: dict[str, str] = {}
     for placement in scenario.placements:
@@ -142,6 +145,12 @@ def platform_view(scenario: Scenario, platform: str) -> PlatformView:
         property_id = party["property_ids"][0]
         property_pid = platform_id(platform, record_type_of_property, scenario.property_numbers[property_id])
         used[property_id] = property_pid
+        lines = policy_lines(scenario.certificate_of(party["id"]))
+        seeded = changed.get((party["id"], platform))
+        if seeded is not None:
+            lines = tuple(
+                diverge(x, seeded.field) if x.coverage_type == seeded.coverage_type else x for x in lines
+            )
         members.append(
             ViewParty(
                 party=party,
@@ -150,7 +159,7 @@ def platform_view(scenario: Scenario, platform: str) -> PlatformView:
                 property_id=property_id,
                 property_platform_id=property_pid,
                 agreement=scenario.agreement_of(party["id"]),
-                lines=policy_lines(scenario.certificate_of(party["id"])),
+                lines=lines,
                 problem=scenario.problems[party["id"]],
             )
         )

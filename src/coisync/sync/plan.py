@@ -17,7 +17,7 @@ wrote and then read back (an echo) is not a change.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +33,9 @@ from coisync.store.refs import iter_connection_refs, upsert_refs
 from coisync.sync import outbox
 from coisync.sync.tables import conflicts, verdicts
 from coisync.sync.values import dumps, flatten, jsonable
+
+DesiredIndex = Callable[[Connection, list[ExternalRef]], dict[tuple[str, str], dict[str, Any]]]
+"""Desired canonical values per (entity kind, entity id) for a chunk of a connection's refs."""
 
 KEEP_THEIRS = "keep_theirs"
 OURS = "ours"
@@ -196,8 +199,15 @@ def plan_connection(
     job: str = "sync",
     policy: str = KEEP_THEIRS,
     record_conflicts: bool = True,
+    desired: DesiredIndex | None = None,
 ) -> Plan:
-    """Plan the writes of one connection (nothing is written to the platform here)."""
+    """Plan the writes of one connection (nothing is written to the platform here).
+
+    ``job`` selects the coisync-owned fields planned (the mapping's ``job``); ``desired``
+    supplies that job's desired values (default: the verdicts the sync job stores), so another
+    job such as reconciliation plans its own fields through this same planner and outbox.
+    """
+    desired_for = desired or _desired_index
     name = connector.config.name
     plan = Plan(connection=name)
     mapping = connector.mapping
@@ -213,7 +223,7 @@ def plan_connection(
     shown = ShownValues(connector, job)
     refs = (r for r in iter_connection_refs(conn, name) if r.platform_type in writable)
     for chunk in _chunks(refs, CHUNK):
-        index = _desired_index(conn, chunk)
+        index = desired_for(conn, chunk)
         claimed: list[ExternalRef] = []
         for ref in chunk:
             plan.records += 1

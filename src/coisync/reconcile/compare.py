@@ -1,0 +1,279 @@
+"""Compare each party's copies across systems, and against the canonical truth.
+
+For every party held by at least one connection, the certificate lines each connection holds
+(refs of kind certificate) are grouped by coverage. The canonical truth of a coverage is the
+line with the latest expiration (the newest certificate, wherever it arrived). Flags:
+
+* ``<field>_disagrees`` (``policy_number``, ``insurer``, ``expiration_date``, ``limit``): two
+  connections hold different values for the same coverage; flagged on every holder's line, with
+  each value and its source;
+* ``expired`` / ``expiring``: a line a system shows is past its expiration, or inside the
+  largest expiring window;
+* ``certificate_missing``: the party has an agreement in force and no certificate anywhere;
+* ``coverage_missing``: a system holds the party but lacks a coverage another system holds;
+* ``agreement_drift``: the party's agreement is active in one system and ended in another.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from coisync.model import Agreement, AgreementStatus, Certificate, CoverageLine, Party
+from coisync.store import Store, schema
+from coisync.store.engine import read_connection
+from coisync.store.queries import load
+from coisync.sync.assemble import HEADLINE_LIMIT
+
+RecordKey = tuple[str, str, str]
+"""``(connection, platform_type, platform_id)`` of the platform record a flag concerns."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One reconciliation flag with its evidence.
+
+    Attributes:
+        party_id: The canonical party.
+        party_name: Its legal name.
+        connection: The system the flag belongs to.
+        record: The platform record it concerns (a policy line or the party's record).
+        entity: ``(kind, id)`` of the canonical entity behind ``record``.
+        kind: The flag kind (see the module docs).
+        coverage_type: The coverage concerned, if any.
+        detail: One line of evidence for people.
+        values: Each source's value (``connection`` -> value) where values differ.
+    """
+
+    party_id: str
+    party_name: str
+    connection: str
+    record: RecordKey
+    entity: tuple[str, str]
+    kind: str
+    coverage_type: str | None
+    detail: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "party_id": self.party_id,
+            "party_name": self.party_name,
+            "connection": self.connection,
+            "record": "/".join(self.record),
+            "kind": self.kind,
+            "coverage_type": self.coverage_type,
+            "detail": self.detail,
+            "values": dict(self.values),
+        }
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One coverage line as one connection holds it."""
+
+    connection: str
+    record: RecordKey
+    certificate_id: str
+    line: CoverageLine
+    insurer: str | None
+
+
+def _field_values(copy: Copy) -> dict[str, Any]:
+    money = copy.line.limits.get(HEADLINE_LIMIT.get(copy.line.coverage_type, ""))
+    limit = money.amount if money is not None else None
+    return {
+        "policy_number": copy.line.policy_number,
+        "insurer": copy.insurer,
+        "expiration_date": copy.line.expiration_date.isoformat() if copy.line.expiration_date else None,
+        "limit": str(limit) if limit is not None else None,
+    }
+
+
+@dataclass
+class Holdings:
+    """Everything the store knows of parties, per connection."""
+
+    parties: dict[str, Party] = field(default_factory=dict)
+    party_records: dict[str, list[RecordKey]] = field(default_factory=lambda: defaultdict(list))
+    copies: dict[str, list[Copy]] = field(default_factory=lambda: defaultdict(list))
+    agreements: dict[str, list[tuple[str, Agreement]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def load_holdings(store: Store) -> Holdings:
+    """Parties, their platform records, certificate lines and agreements, by connection."""
+    held = Holdings()
+    t = schema.external_refs
+    with read_connection(store.engine) as conn:
+        refs = conn.execute(
+            sa.select(t.c.connection, t.c.platform_type, t.c.platform_id, t.c.entity_kind, t.c.entity_id)
+        )
+        by_entity: dict[tuple[str, str], list[RecordKey]] = defaultdict(list)
+        for row in refs:
+            by_entity[(row.entity_kind, row.entity_id)].append(
+                (row.connection, row.platform_type, row.platform_id)
+            )
+        c = schema.certificates
+        for row in conn.execute(sa.select(c.c.id, c.c.body).where(c.c.is_latest.is_(True))):
+            for record in by_entity.get(("certificate", row.id), ()):
+                certificate = load(Certificate, row.body)
+                insurers = {i.letter: i.name for i in certificate.insurers}
+                for line in certificate.lines:
+                    held.copies[certificate.party_id or ""].append(
+                        Copy(record[0], record, certificate.id, line, insurers.get(line.insurer_letter or ""))
+                    )
+        a = schema.agreements
+        for row in conn.execute(sa.select(a.c.id, a.c.body)):
+            agreement = load(Agreement, row.body)
+            for record in by_entity.get(("agreement", row.id), ()):
+                held.agreements[agreement.party_id].append((record[0], agreement))
+    for party in store.iter_parties():
+        records = by_entity.get(("party", party.id), [])
+        if records:
+            held.parties[party.id] = party
+            held.party_records[party.id] = sorted(records)
+    return held
+
+
+def _in_force(agreement: Agreement, as_of: date) -> bool:
+    if agreement.status is not AgreementStatus.ACTIVE:
+        return False
+    started = agreement.start_date is None or agreement.start_date <= as_of
+    return started and (agreement.end_date is None or agreement.end_date >= as_of)
+
+
+def compare_party(held: Holdings, party: Party, as_of: date, window: int) -> list[Flag]:
+    """Every flag of one party."""
+    flags: list[Flag] = []
+    party_records = held.party_records[party.id]
+    connections = sorted({r[0] for r in party_records})
+    party_record = {r[0]: r for r in party_records}
+
+    def on_party(
+        connection: str, kind: str, coverage: str | None, detail: str, values: Mapping[str, Any]
+    ) -> None:
+        record = party_record[connection]
+        flags.append(
+            Flag(
+                party.id,
+                party.legal_name,
+                connection,
+                record,
+                ("party", party.id),
+                kind,
+                coverage,
+                detail,
+                values,
+            )
+        )
+
+    copies = held.copies.get(party.id, [])
+    by_coverage: dict[str, list[Copy]] = defaultdict(list)
+    for copy in copies:
+        by_coverage[copy.line.coverage_type].append(copy)
+    for coverage, group in sorted(by_coverage.items()):
+        truth = max(group, key=lambda c: (c.line.expiration_date or date.min, c.connection))
+        truth_values = _field_values(truth)
+        for name in ("policy_number", "insurer", "expiration_date", "limit"):
+            seen = {c.connection: _field_values(c)[name] for c in group if _field_values(c)[name] is not None}
+            if len(set(seen.values())) > 1:
+                detail = f"{coverage} {name} differs: " + ", ".join(
+                    f"{k}={v}" for k, v in sorted(seen.items())
+                )
+                detail += f" (current: {truth_values[name]} from {truth.connection})"
+                for c in group:
+                    flags.append(
+                        Flag(
+                            party.id,
+                            party.legal_name,
+                            c.connection,
+                            c.record,
+                            ("certificate", c.certificate_id),
+                            f"{name}_disagrees",
+                            coverage,
+                            detail,
+                            seen,
+                        )
+                    )
+        for c in group:
+            expires = c.line.expiration_date
+            if expires is None:
+                continue
+            kind = (
+                "expired"
+                if expires <= as_of
+                else "expiring"
+                if expires <= as_of + timedelta(days=window)
+                else None
+            )
+            if kind:
+                flags.append(
+                    Flag(
+                        party.id,
+                        party.legal_name,
+                        c.connection,
+                        c.record,
+                        ("certificate", c.certificate_id),
+                        kind,
+                        coverage,
+                        f"{coverage} {kind} {expires.isoformat()} in {c.connection}",
+                        {c.connection: expires.isoformat()},
+                    )
+                )
+        holders = {c.connection for c in group}
+        for connection in connections:
+            if connection not in holders and connection in party_record:
+                on_party(
+                    connection,
+                    "coverage_missing",
+                    coverage,
+                    f"{coverage} held by {', '.join(sorted(holders))} but not by {connection}",
+                    dict.fromkeys(sorted(holders), "present"),
+                )
+    agreements = held.agreements.get(party.id, [])
+    if not copies and any(_in_force(a, as_of) for _, a in agreements):
+        for connection in connections:
+            on_party(
+                connection,
+                "certificate_missing",
+                None,
+                f"agreement in force and no certificate in any system ({', '.join(connections)})",
+                {},
+            )
+    states = {
+        conn: any(_in_force(a, as_of) for c, a in agreements if c == conn)
+        for conn in {c for c, _ in agreements}
+    }
+    if len(set(states.values())) > 1:
+        values = {k: "active" if v else "ended" for k, v in sorted(states.items())}
+        for connection in connections:
+            on_party(
+                connection,
+                "agreement_drift",
+                None,
+                "agreement " + ", ".join(f"{k} {v}" for k, v in values.items()),
+                values,
+            )
+    return flags
+
+
+def compare(held: Holdings, as_of: date, window: int) -> list[Flag]:
+    """Every flag of every party, in party order."""
+    flags: list[Flag] = []
+    for party_id in sorted(held.parties):
+        flags.extend(compare_party(held, held.parties[party_id], as_of, window))
+    return flags
+
+
+def kinds(flags: Iterable[Flag]) -> list[str]:
+    """The distinct flag kinds raised."""
+    return sorted({f.kind for f in flags})
+
+
+__all__ = ["Copy", "Flag", "Holdings", "RecordKey", "compare", "compare_party", "kinds", "load_holdings"]

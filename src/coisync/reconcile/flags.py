@@ -1,0 +1,126 @@
+"""Which flags go where (``[reconcile]`` in coisync.toml), and the values the planner writes.
+
+A connection receives flags in the coisync-owned fields its mapping assigns to the job
+``reconcile`` (Procore: an insurance's ``origin_data``). Connections without such a field, or
+read-only ones, get none; the report says so. Settings::
+
+    [reconcile]
+    auto_link_threshold = 95           # 0-100: links at or above are made automatically
+    flags = ["expired", ...]           # flag kinds written back (default: every kind)
+
+    [reconcile.connections.procore]
+    flags = ["expired"]                # per connection override; [] writes nothing there
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from coisync.errors import ConfigError
+from coisync.model import ExternalRef
+from coisync.reconcile.compare import Flag
+from coisync.sync.plan import DesiredIndex
+
+TARGET = "reconcile_flags"
+"""The canonical target of the flag text in mappings (``job = "reconcile"``)."""
+
+KINDS = (
+    "policy_number_disagrees",
+    "insurer_disagrees",
+    "expiration_date_disagrees",
+    "limit_disagrees",
+    "expired",
+    "expiring",
+    "certificate_missing",
+    "coverage_missing",
+    "agreement_drift",
+)
+"""Every flag kind."""
+
+TEXT_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class ReconcileSettings:
+    """``[reconcile]`` of coisync.toml."""
+
+    auto_link_threshold: float = 95.0
+    flags: tuple[str, ...] = KINDS
+    per_connection: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def kinds_for(self, connection: str) -> tuple[str, ...]:
+        """The flag kinds written into ``connection``."""
+        return self.per_connection.get(connection, self.flags)
+
+
+def _kinds(value: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of flag kinds ({', '.join(KINDS)})")
+    unknown = [v for v in value if v not in KINDS]
+    if unknown:
+        raise ConfigError(f"{key}: unknown flag kind {unknown[0]!r}; use one of {', '.join(KINDS)}")
+    return tuple(value)
+
+
+def load_settings(config: Mapping[str, Any]) -> ReconcileSettings:
+    """Read ``[reconcile]``; errors name the key.
+
+    Raises:
+        ConfigError: An unknown key, or a value of the wrong type or range.
+    """
+    section = config.get("reconcile", {})
+    if not isinstance(section, dict):
+        raise ConfigError("[reconcile] must be a table")
+    unknown = sorted(set(section) - {"auto_link_threshold", "flags", "connections"})
+    if unknown:
+        raise ConfigError(
+            f"reconcile.{unknown[0]}: unknown key; use auto_link_threshold, flags or connections"
+        )
+    threshold = section.get("auto_link_threshold", 95.0)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 100:
+        raise ConfigError("reconcile.auto_link_threshold must be a number from 0 to 100")
+    flags = _kinds(section["flags"], "reconcile.flags") if "flags" in section else KINDS
+    per: dict[str, tuple[str, ...]] = {}
+    for name, table in (section.get("connections") or {}).items():
+        if not isinstance(table, dict) or set(table) - {"flags"}:
+            raise ConfigError(f"reconcile.connections.{name} takes only flags = [...]")
+        if "flags" in table:
+            per[name] = _kinds(table["flags"], f"reconcile.connections.{name}.flags")
+    return ReconcileSettings(float(threshold), flags, per)
+
+
+def flag_text(flags: Iterable[Flag]) -> str:
+    """The text written into one record: one line per flag, sorted, with its evidence."""
+    lines = sorted({f"[coisync reconcile] {f.kind}: {f.detail}" for f in flags})
+    text = "\n".join(lines)
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def desired_index(flags: Iterable[Flag], settings: ReconcileSettings) -> DesiredIndex:
+    """The planner's source of desired values for the ``reconcile`` job.
+
+    Every record of a connection gets its flag text, or an empty text when it has none (so a
+    flag that no longer applies is cleared).
+    """
+    per_record: dict[tuple[str, str, str], list[Flag]] = defaultdict(list)
+    for flag in flags:
+        if flag.kind in settings.kinds_for(flag.connection):
+            per_record[flag.record].append(flag)
+
+    def index(conn: Connection, refs: list[ExternalRef]) -> dict[tuple[str, str], dict[str, Any]]:
+        return {
+            (ref.entity_kind.value, ref.entity_id): {
+                TARGET: flag_text(per_record.get((ref.connection, ref.platform_type, ref.platform_id), []))
+            }
+            for ref in refs
+        }
+
+    return index
+
+
+__all__ = ["KINDS", "TARGET", "ReconcileSettings", "desired_index", "flag_text", "load_settings"]
