@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
-from yardi_soap import Soap
+from coisync_yardi.emulator import DEMO_CREDENTIAL, YardiCredential, YardiEmulator
+from defusedxml import ElementTree
+from yardi_soap import WS, Soap, credential_xml, envelope
 
 Messages = Callable[[httpx.Response, str], list[tuple[str, str]]]
 VI, CD = "ItfVendorInvoicing", "ItfCommonData"
@@ -59,13 +62,7 @@ def test_invalid_property_code(soap: Soap, messages: Messages) -> None:
         assert messages(response, "GetVendors_Login") == [("Error", "Invalid Yardi Property Code")]
 
 
-def test_no_access_to_a_property(tmp_path: object, clock: object) -> None:
-    from pathlib import Path
-
-    from coisync_yardi.emulator import DEMO_CREDENTIAL, YardiCredential, YardiEmulator
-    from defusedxml import ElementTree
-    from yardi_soap import WS, credential_xml, envelope
-
+def test_no_access_to_a_property(tmp_path: Path) -> None:
     limited = YardiCredential(
         user_name=DEMO_CREDENTIAL.user_name,
         password=DEMO_CREDENTIAL.password,
@@ -74,7 +71,7 @@ def test_no_access_to_a_property(tmp_path: object, clock: object) -> None:
         licences=DEMO_CREDENTIAL.licences,
         properties=frozenset({"hp02"}),
     )
-    emu = YardiEmulator(Path(str(tmp_path)) / "s", credentials=[limited])
+    emu = YardiEmulator(tmp_path / "s", credentials=[limited])
     emu.seed_demo()
     with httpx.Client(transport=httpx.WSGITransport(app=emu.wsgi_app), base_url="http://y") as client:
         body = envelope(VI, "GetVendors_Login", credential_xml() + HP01)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import httpx
@@ -69,10 +70,8 @@ def test_injected_503_comes_from_the_base_fault_surface(soap: Soap, client: http
 
 
 @pytest.mark.parametrize("kind", ["xml_bomb", "external_entity"])
-def test_hostile_payloads_are_served_on_reads_when_asked(tmp_path: object, kind: str) -> None:
-    from pathlib import Path
-
-    emu = YardiEmulator(Path(str(tmp_path)) / "h", FixedClock(), settings=YardiSettings(hostile=kind))  # type: ignore[arg-type]
+def test_hostile_payloads_are_served_on_reads_when_asked(tmp_path: Path, kind: str) -> None:
+    emu = YardiEmulator(tmp_path / "h", FixedClock(), settings=YardiSettings(hostile=kind))  # type: ignore[arg-type]
     emu.seed_demo()
     with httpx.Client(transport=httpx.WSGITransport(app=emu.wsgi_app), base_url="http://y") as client:
         body = envelope(VI, "GetVendors_Login", credential_xml() + HP01)

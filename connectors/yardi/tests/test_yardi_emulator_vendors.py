@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from pathlib import Path
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, tostring
 
 import httpx
 from coisync_yardi.emulator import YardiEmulator, YardiSettings
@@ -163,7 +163,7 @@ def test_empty_field_clears_it_and_escaped_xmldoc_text_is_accepted(
 
 
 def test_invalid_import_stores_nothing(soap: Soap, result: Result, messages: Messages) -> None:
-    before = ElementTreeText(soap, result)
+    before = vendors_xml(soap, result)
     cases = {
         "<Vendor><VendorId>v000123</VendorId><Insurance><Policy><PolicyId>44</PolicyId>"
         "<ExpirationDate>2026-02-30</ExpirationDate></Policy></Insurance>"
@@ -178,12 +178,10 @@ def test_invalid_import_stores_nothing(soap: Soap, result: Result, messages: Mes
         [(kind, text)] = messages(import_doc(soap, body), "ImportVendors_Login")
         assert kind == "Error"
         assert text.startswith(expected), text
-    assert ElementTreeText(soap, result) == before
+    assert vendors_xml(soap, result) == before
 
 
-def ElementTreeText(soap: Soap, result: Result) -> str:
-    from xml.etree.ElementTree import tostring
-
+def vendors_xml(soap: Soap, result: Result) -> str:
     return tostring(result(soap(VI, "GetVendors_Login", HP01), "GetVendors_Login"), encoding="unicode")
 
 
