@@ -102,7 +102,7 @@ class NotifyRun:
             for row in state.uncertain_attempts(conn):
                 self.summary.uncertain.append(
                     {"attempt_id": row.attempt_id, "party_id": row.party_id, "channel": row.channel,
-                     "step": row.step + 1, "recipients": row.recipients, "since": row.created_at}
+                     "step": row.step + 1, "recipients": row.recipients, "since": row.created_at.isoformat()}
                 )  # fmt: skip
                 self.summary.counts["uncertain"][row.channel] += 1
         return self.summary
