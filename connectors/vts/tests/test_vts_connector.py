@@ -22,7 +22,14 @@ from vts_adapter import (
     vts_emulator,
 )
 
-from coisync.connector import WriteOp, WriteOutcome, WritesDisabledError, WriteTarget, parse_connection
+from coisync.connector import (
+    WriteOp,
+    WriteOutcome,
+    WritesDisabledError,
+    WriteTarget,
+    contract_problems,
+    parse_connection,
+)
 from coisync.errors import ConfigError
 from coisync.http import FakeClock
 from coisync.testing import EmulatorEndpoint, open_endpoint, read_stream
@@ -211,3 +218,8 @@ def test_the_writer_refuses_a_missing_certificate_and_reports_vts_s_422(
     assert emulator.store.snapshot()[CERTIFICATES][certificate]["attributes"]["compliance_status"] is None
     applied = connector.apply(op)
     assert applied.outcome is WriteOutcome.APPLIED and applied.version
+
+
+@pytest.mark.parametrize("mode", ["on", "off"])
+def test_the_connector_keeps_the_contract_in_both_modes(make: Make, mode: str) -> None:
+    assert contract_problems(make(mode)) == []
