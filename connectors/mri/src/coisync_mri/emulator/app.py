@@ -2,8 +2,8 @@
 
 ``GET|POST /mriapiservices/api.asp?$api=NAME&$format=json&<params>`` (platforms.md §2, §8.2):
 
-* Auth: HTTP Basic; the user name is ``ClientID/Database/UserID/PartnerKey`` and the password
-  separate. Any wrong part gives 401 with an empty body that does not say which [CODE/2ND].
+* Auth: HTTP Basic with the composite user name (:mod:`coisync_mri.emulator.access`); any
+  wrong part gives 401 with an empty body that does not say which [CODE/2ND].
   An API missing from the partner manifest gives 403 (**assumed**, :class:`MriSettings`).
 * Reads: ``$top`` (default and maximum 300, **assumed**) and ``$skip``; ``nextLink`` only while
   more rows exist; ``LASTUPDATEDATE`` returns rows with ``LastUpdate >=`` it [CODE]. Rows are
@@ -19,9 +19,6 @@ Not emulated: ``$format=xml``, ``$filter``, the data-pipeline URL form, vendor i
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,7 +37,8 @@ from coisync.sandbox.emulator import (
     json_response,
     read_json,
 )
-from coisync_mri.emulator.envelope import envelope, filter_time, time_key, write_envelope
+from coisync_mri.emulator.access import DEMO_CREDENTIALS, authenticate
+from coisync_mri.emulator.envelope import envelope, filter_time, row_time, time_key, write_envelope
 from coisync_mri.emulator.seed import DEMO_SEED, lease_key, seed_state
 from coisync_mri.emulator.settings import (
     ALL_APIS,
@@ -54,9 +52,6 @@ from coisync_mri.emulator.settings import (
     MriSettings,
 )
 from coisync_mri.emulator.writes import RowError, row_failure, save_insurance_row, save_note_row
-
-DEMO_CREDENTIALS: dict[str, str] = {"COISYNC/SANDBOX/APIUSER/SANDBOXPARTNERKEY": "sandbox-password"}
-"""The web-service user of a fresh emulator when no credentials are given (sandbox only)."""
 
 COMMON_PARAMS = frozenset({"$api", "$format", "$top", "$skip"})
 API_PARAMS: dict[str, frozenset[str]] = {
@@ -190,8 +185,6 @@ class MriEmulator(Emulator):
 
     def update_insurance(self, policy_id: str, **fields: str) -> None:
         """Change an insurance row as an MRI user would (new ``LastUpdate``)."""
-        from coisync_mri.emulator.envelope import row_time
-
         with self.store.transaction() as state:
             row = state["insurance"][policy_id]
             row.update(fields)
@@ -201,7 +194,7 @@ class MriEmulator(Emulator):
 
     def handle(self, request: Request) -> Response:
         """Authenticate, check the API and its parameters, then read or write."""
-        user = self._authenticate(request)
+        user = authenticate(request, self.credentials)
         api = request.args.get("$api", "")
         if not api:
             raise HttpError(400, message="The $api parameter is required")
@@ -223,23 +216,6 @@ class MriEmulator(Emulator):
             raise HttpError(400, message="Parameter BLDGID is required")
         rows = self._rows(request, api)
         return json_response(envelope(request, api, rows, self.settings.max_top))
-
-    def _authenticate(self, request: Request) -> str:
-        """The web-service user id, or a 401 that names nothing."""
-        header = request.headers.get("Authorization", "")
-        scheme, _, encoded = header.partition(" ")
-        if scheme.lower() != "basic" or not encoded:
-            raise HttpError(401, headers={"WWW-Authenticate": 'Basic realm="MRI API"'})
-        try:
-            username, sep, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            username, sep, password = "", "", ""
-        parts = username.split("/")
-        expected = self.credentials.get(username)
-        accepted = bool(sep) and len(parts) == 4 and all(parts) and expected is not None
-        if not accepted or not hmac.compare_digest(str(expected).encode(), password.encode()):
-            raise HttpError(401, headers={"WWW-Authenticate": 'Basic realm="MRI API"'})
-        return parts[2].upper()
 
     def _rows(self, request: Request, api: str) -> list[dict[str, Any]]:
         args = request.args
