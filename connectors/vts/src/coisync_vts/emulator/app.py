@@ -21,7 +21,6 @@ import base64
 import binascii
 import hmac
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,8 @@ from coisync.sandbox.emulator import (
     xml_response,
 )
 from coisync_vts.emulator.certificates import checked_attributes, create_certificate, update_certificate
-from coisync_vts.emulator.documents import errors_body, paged, record_time, resource, since_time
+from coisync_vts.emulator.documents import errors_body, paged, resource
+from coisync_vts.emulator.filters import FILTERS, Check, record_checks
 from coisync_vts.emulator.seed import DEMO_SEED, ID_STARTS, seed_state
 from coisync_vts.emulator.settings import (
     ACCESS_DENIED,
@@ -54,18 +54,6 @@ from coisync_vts.emulator.settings import (
 
 DEMO_CREDENTIALS: dict[str, str] = {"vts-sandbox-key": "vts-sandbox-secret"}
 """API key to secret of a fresh emulator when none are given (sandbox only)."""
-
-PAGE_PARAMS = frozenset({"page[size]", "page[after]", "page[before]"})
-FILTERS: dict[str, frozenset[str]] = {
-    "assets": frozenset({"filter[multi_building_asset_id]", "filter[updated_since]"}),
-    "tenants": frozenset({"filter[primary_tenant_id]", "filter[global_tenant_id]", "filter[updated_since]"}),
-    "global_tenants": frozenset({"filter[cap_iq_id][]", "filter[q]", "filter[updated_since]"}),
-    "leases": frozenset({"filter[sourceid]", "filter[delinquent]", "filter[updated_since]"}),
-    "tenant_contacts": frozenset({"filter[lease_id]", "filter[updated_since]"}),
-    CERTIFICATES: frozenset({"filter[lease_id]", "filter[updated_since]"}),
-}
-"""The filters each list takes (fragments; the certificate filters **assumed**)."""
-Check = Callable[[Mapping[str, Any]], bool]
 
 
 class VtsEmulator(Emulator):
@@ -168,7 +156,7 @@ class VtsEmulator(Emulator):
 
     def _lister(self, kind: str) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
-            return self.listing(request, kind, self._checks(request, kind))
+            return self.listing(request, kind, record_checks(request, kind, self.settings))
 
         return handler
 
@@ -187,7 +175,7 @@ class VtsEmulator(Emulator):
 
     def tenant_contacts(self, request: Request, tenant_id: str) -> Response:
         """A tenant's contacts (404 for an unknown tenant)."""
-        checks = self._checks(request, "tenant_contacts")
+        checks = record_checks(request, "tenant_contacts", self.settings)
         with self.store.reading() as state:
             if tenant_id not in state.get("tenants", {}):
                 raise HttpError(404, message="Referenced tenant not found")
@@ -262,73 +250,6 @@ class VtsEmulator(Emulator):
         allowed = self.settings.authorized_resources
         if allowed is not None and kind not in allowed:
             raise HttpError(403, message=NOT_AUTHORIZED)
-
-    def _checks(self, request: Request, kind: str) -> list[Check]:
-        """The record tests of the request's filters (400 for unknown or malformed ones)."""
-        allowed = FILTERS[kind]
-        for name in request.args:
-            if (name.startswith("filter[") and name not in allowed) or (
-                name.startswith("page[") and name not in PAGE_PARAMS
-            ):
-                raise HttpError(400, message=f"Unknown parameter {name}")
-        args = request.args
-        checks: list[Check] = []
-        if "filter[updated_since]" in args:
-            checks.append(_updated_since(since_time(args["filter[updated_since]"]), self.settings))
-        for name, rel in (
-            ("filter[lease_id]", "lease"),
-            ("filter[global_tenant_id]", "global_tenant"),
-            ("filter[multi_building_asset_id]", "multi_building_asset"),
-        ):
-            if name in args:
-                if kind == "tenant_contacts" and rel == "lease":
-                    checks.append(_in_list("lease_ids", args[name]))
-                else:
-                    checks.append(_related(rel, args[name]))
-        if "filter[sourceid]" in args:
-            checks.append(_attribute("sourceid", args["filter[sourceid]"]))
-        if "filter[primary_tenant_id]" in args:
-            checks.append(_record_id(args["filter[primary_tenant_id]"]))
-        if args.get("filter[delinquent]", "").lower() == "true":
-            checks.append(_nothing)  # the emulator keeps no delinquencies
-        if "filter[q]" in args:
-            checks.append(_name_contains(args["filter[q]"]))
-        return checks
-
-
-def _updated_since(since: datetime, settings: VtsSettings) -> Check:
-    def check(record: Mapping[str, Any]) -> bool:
-        moment = record_time(record["attributes"].get("updated_at"))
-        if moment is None:
-            return False
-        return moment >= since if settings.updated_since_inclusive else moment > since
-
-    return check
-
-
-def _in_list(key: str, wanted: str) -> Check:
-    return lambda record: wanted in record.get(key, ())
-
-
-def _related(name: str, wanted: str) -> Check:
-    return lambda record: bool(record["rel"].get(name) == wanted)
-
-
-def _attribute(name: str, wanted: str) -> Check:
-    return lambda record: bool(record["attributes"].get(name) == wanted)
-
-
-def _record_id(wanted: str) -> Check:
-    return lambda record: bool(record["id"] == wanted)
-
-
-def _nothing(record: Mapping[str, Any]) -> bool:
-    return False
-
-
-def _name_contains(text: str) -> Check:
-    lowered = text.lower()
-    return lambda record: lowered in str(record["attributes"].get("name", "")).lower()
 
 
 def stamp(seconds: float) -> str:
