@@ -24,11 +24,18 @@ from pydantic import Field, field_validator
 
 from coisync.connector import BasicCredentials, ConnectionConfig
 from coisync.http import HttpConfig
+from coisync.secrets import Secret
 
 API_PATH = "/mriapiservices/api.asp"
 """MRI's one endpoint on a SaaS host."""
 MAX_PAGE_SIZE = 300
 """``$top`` above this is clamped by MRI (inferred from observed ``nextLink`` values)."""
+
+
+class MriCredentials(BasicCredentials):
+    """HTTP Basic whose user name is a secret reference too: it embeds the partner key."""
+
+    username: Secret
 
 
 class MriConfig(ConnectionConfig):
@@ -43,7 +50,7 @@ class MriConfig(ConnectionConfig):
             ``MRI_S-PMCM_ReferenceTypes``).
     """
 
-    credentials: BasicCredentials
+    credentials: MriCredentials
     page_size: int = Field(default=MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     buildings: tuple[str, ...] = ()
     api_path: str = API_PATH
@@ -61,4 +68,4 @@ class MriConfig(ConnectionConfig):
         return super().http_config(**{"idempotency_header": None, **overrides})
 
 
-__all__ = ["API_PATH", "MAX_PAGE_SIZE", "MriConfig"]
+__all__ = ["API_PATH", "MAX_PAGE_SIZE", "MriConfig", "MriCredentials"]
