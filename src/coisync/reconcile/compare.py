@@ -9,7 +9,8 @@ line with the latest expiration (the newest certificate, wherever it arrived). F
   each value and its source;
 * ``expired`` / ``expiring``: a line a system shows is past its expiration, or inside the
   largest expiring window;
-* ``certificate_missing``: the party has an agreement in force and no certificate anywhere;
+* ``certificate_missing``: the party has an agreement in force (or its verdict says requirements
+  apply and nothing is on file) and no certificate in any system;
 * ``coverage_missing``: a system holds the party but lacks a coverage another system holds;
 * ``agreement_drift``: the party's agreement is active in one system and ended in another.
 """
@@ -29,6 +30,7 @@ from coisync.store import Store, schema
 from coisync.store.engine import read_connection
 from coisync.store.queries import load
 from coisync.sync.assemble import HEADLINE_LIMIT
+from coisync.sync.tables import verdicts
 
 RecordKey = tuple[str, str, str]
 """``(connection, platform_type, platform_id)`` of the platform record a flag concerns."""
@@ -104,6 +106,7 @@ class Holdings:
     party_records: dict[str, list[RecordKey]] = field(default_factory=lambda: defaultdict(list))
     copies: dict[str, list[Copy]] = field(default_factory=lambda: defaultdict(list))
     agreements: dict[str, list[tuple[str, Agreement]]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, str] = field(default_factory=dict)
 
 
 def load_holdings(store: Store) -> Holdings:
@@ -128,6 +131,10 @@ def load_holdings(store: Store) -> Holdings:
                     held.copies[certificate.party_id or ""].append(
                         Copy(record[0], record, certificate.id, line, insurers.get(line.insurer_letter or ""))
                     )
+        v = verdicts
+        held.statuses = {
+            row.party_id: row.status for row in conn.execute(sa.select(v.c.party_id, v.c.status))
+        }
         a = schema.agreements
         for row in conn.execute(sa.select(a.c.id, a.c.body)):
             agreement = load(Agreement, row.body)
@@ -237,13 +244,15 @@ def compare_party(held: Holdings, party: Party, as_of: date, window: int) -> lis
                     dict.fromkeys(sorted(holders), "present"),
                 )
     agreements = held.agreements.get(party.id, [])
-    if not copies and any(_in_force(a, as_of) for _, a in agreements):
+    required = any(_in_force(a, as_of) for _, a in agreements) or held.statuses.get(party.id) == "missing"
+    if not copies and required:
+        why = "agreement in force" if agreements else "requirements apply"
         for connection in connections:
             on_party(
                 connection,
                 "certificate_missing",
                 None,
-                f"agreement in force and no certificate in any system ({', '.join(connections)})",
+                f"{why} and no certificate in any system ({', '.join(connections)})",
                 {},
             )
     states = {

@@ -26,6 +26,21 @@ from coisync.sandbox.views import PolicyLine
 FIELDS = ("expiration_date", "limit")
 """The line fields a seeded disagreement changes, in seeding order."""
 
+HELD_RECORD_TYPES: dict[str, frozenset[str]] = {
+    "procore": frozenset({"vendor"}),
+    "yardi": frozenset({"vendor", "tenant"}),
+    "mri": frozenset({"tenant"}),
+    "vts": frozenset({"tenant"}),
+}
+"""Record types each platform's sandbox emulator is seeded with. The MRI emulator has no vendor
+insurance API, so MRI vendor placements exist in the scenario but in no emulator."""
+
+
+def held(platform: str, record_type: str) -> bool:
+    """Whether the sandbox emulator of ``platform`` holds records of ``record_type``."""
+    return record_type in HELD_RECORD_TYPES.get(platform, frozenset())
+
+
 PER_FIELD = 2
 """How many parties get a disagreement of each field (fewer when the portfolio is small)."""
 
@@ -54,7 +69,7 @@ def divergences(scenario: Scenario) -> list[Divergence]:
     chosen: list[Divergence] = []
     candidates = []
     for party in scenario.parties:
-        placements = scenario.placements_of(party["id"])
+        placements = [p for p in scenario.placements_of(party["id"]) if held(p.platform, p.record_type)]
         certificate = scenario.certificate_of(party["id"])
         if len(placements) < 2 or certificate is None or not certificate["lines"]:
             continue
@@ -86,4 +101,4 @@ def diverge(line: PolicyLine, field: str) -> PolicyLine:
     return replace(line, limit=str(amount.quantize(Decimal(1))))
 
 
-__all__ = ["FIELDS", "Divergence", "diverge", "divergences"]
+__all__ = ["FIELDS", "HELD_RECORD_TYPES", "Divergence", "diverge", "divergences", "held"]

@@ -18,7 +18,7 @@ from typing import Any
 from coisync.compliance import DEFAULT_WINDOWS
 from coisync.model import FORMAT_VERSION
 from coisync.sandbox.certificates import ratings_csv
-from coisync.sandbox.divergence import divergences
+from coisync.sandbox.divergence import divergences, held
 from coisync.sandbox.problems import CATALOGUE, ProblemKind, carried_on, platform_codes
 from coisync.sandbox.scenario import Scenario
 
@@ -68,6 +68,7 @@ def seeded_problems(scenario: Scenario) -> dict[str, Any]:
                         "record_type": placement.record_type,
                         "platform_id": placement.platform_id,
                         "carried": carried_on(kind, placement.platform),
+                        "held": held(placement.platform, placement.record_type),
                         "expected_codes": platform_codes(kind, placement.platform),
                     }
                     for placement in scenario.placements_of(party["id"])
