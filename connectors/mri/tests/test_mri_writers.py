@@ -24,7 +24,7 @@ from mri_adapter import (
 
 from coisync.connector import WriteOp, WriteOutcome, WriteTarget, parse_connection
 from coisync.http import FakeClock
-from coisync.sandbox.emulator import parse_rule
+from coisync.sandbox.emulator import json_response, parse_rule
 from coisync.testing import open_endpoint
 
 STATUSES = ("compliant", "expiring", "not_required", "pending_review", "non_compliant", "expired", "missing")
@@ -169,3 +169,20 @@ def test_a_server_failure_while_reading_first_is_ambiguous(
     assert result.outcome is WriteOutcome.AMBIGUOUS
     assert not posts(emulator)
     assert INSURANCE_API in "".join(e["query"] for e in emulator.request_log.entries())
+
+
+def test_an_answer_without_one_row_per_row_is_ambiguous(
+    connector: MriConnector, emulator: MriEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (key,) = seed_insurance(emulator, 1)
+    real = emulator._write
+
+    def truncated(request: Any, api: str, user: str) -> Any:
+        real(request, api, user)  # saved, but answered without the rows
+        return json_response({"odata.metadata": "x", "value": []})
+
+    monkeypatch.setattr(emulator, "_write", truncated)
+    result = connector.apply(op(connector, "insurance", key, "expired"))
+    assert result.outcome is WriteOutcome.AMBIGUOUS and "one row per posted row" in result.message
+    writer = connector.writer_for(WriteTarget.COMPLIANCE_STATUS, "insurance")
+    assert writer.read_back(op(connector, "insurance", key, "expired"))["ComplianceStatus"] == "Expired"  # type: ignore[index]

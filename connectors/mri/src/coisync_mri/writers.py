@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from coisync.connector import Idempotency, WriteOp, WriteOutcome, Writer, WriteResult, WriteTarget
 from coisync.connector.outcomes import failed_write, same_value
-from coisync.http import HttpError
+from coisync.http import HttpError, InvalidResponseError
 from coisync_mri.api import (
     INSURANCE_API,
     KEY_FIELD,
@@ -55,6 +55,13 @@ def rejected(op: WriteOp, message: str) -> WriteResult:
     """A write MRI refused or that cannot be sent, with the reason."""
     return WriteResult(
         op_id=op.op_id, outcome=WriteOutcome.REJECTED, platform_id=op.platform_id, message=message
+    )
+
+
+def ambiguous(op: WriteOp, message: str) -> WriteResult:
+    """A write that may or may not have landed (the outbox reads it back before anything else)."""
+    return WriteResult(
+        op_id=op.op_id, outcome=WriteOutcome.AMBIGUOUS, platform_id=op.platform_id, message=message
     )
 
 
@@ -138,6 +145,10 @@ class MriWriter(Writer):
             answers = self.api.post(
                 self.api_name, [row for _, _, row in sending], idempotent=self.idempotent_post
             )
+        except InvalidResponseError as exc:
+            # MRI answered, but not row by row: the rows may have been saved.
+            results.update({index: ambiguous(op, str(exc)) for index, op, _ in sending})
+            return results
         except HttpError as exc:
             results.update({index: failed_write(op, exc) for index, op, _ in sending})
             return results
