@@ -29,6 +29,17 @@ def _coisync(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]
     return result
 
 
+def _inproc(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run a command in this process (state and fault are HTTP clients of the running sandbox)."""
+    from coisync.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    out = capsys.readouterr()
+    assert exc.value.code in (0, None), out.err
+    return out.out
+
+
 def _token(base_url: str, directory: Path) -> str:
     creds = directory / "credentials"
     form = {
@@ -41,8 +52,9 @@ def _token(base_url: str, directory: Path) -> str:
     return str(response.json()["access_token"])
 
 
-def _state(directory: Path) -> dict[str, Any]:
-    return json.loads(_coisync("sandbox", "state", "procore", "--dir", str(directory), "--json").stdout)
+def _state(directory: Path, capsys: pytest.CaptureFixture[str] | None = None) -> dict[str, Any]:
+    args = ("sandbox", "state", "procore", "--dir", str(directory), "--json")
+    return json.loads(_inproc(capsys, *args) if capsys is not None else _coisync(*args).stdout)
 
 
 @pytest.fixture
@@ -53,7 +65,10 @@ def sandbox_dir(tmp_path: Path) -> Any:
         _coisync("sandbox", "down", "--dir", str(directory), check=False)
 
 
-def test_up_state_fault_down_up_reset(sandbox_dir: Path) -> None:
+def test_up_state_fault_down_up_reset(
+    sandbox_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
     d = str(sandbox_dir)
     started = json.loads(_coisync("sandbox", "up", "--detach", "--dir", d, "--seed", "3", "--size", "20",
                                   "--only", "procore", "--json").stdout)  # fmt: skip
@@ -83,16 +98,16 @@ def test_up_state_fault_down_up_reset(sandbox_dir: Path) -> None:
                           json={"insurance": {"status": "compliant", "notes": "checked by coisync"}}, timeout=10)  # fmt: skip
     assert patched.status_code == 200, patched.text
 
-    readable = _coisync("sandbox", "state", "procore", "--dir", d).stdout
+    readable = _inproc(capsys, "sandbox", "state", "procore", "--dir", d)
     assert "vendors" in readable and "insurances" in readable and "checked by coisync" in readable
 
     _coisync("sandbox", "fault", "procore", "503", "--retry-after", "7", "--count", "1", "--dir", d)
     answer = httpx.get(f"{url}/rest/v1.0/companies", headers=headers, timeout=10)
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "7"
-    rules = json.loads(_coisync("sandbox", "fault", "procore", "429", "--dir", d, "--json").stdout)["rules"]
+    rules = json.loads(_inproc(capsys, "sandbox", "fault", "procore", "429", "--dir", d, "--json"))["rules"]
     assert [r["kind"] for r in rules] == ["503", "429"]
     assert httpx.get(f"{url}/rest/v1.0/companies", headers=headers, timeout=10).status_code == 429
-    _coisync("sandbox", "fault", "procore", "429", "--off", "--dir", d)
+    _inproc(capsys, "sandbox", "fault", "procore", "429", "--off", "--dir", d)
     assert httpx.get(f"{url}/rest/v1.0/companies", headers=headers, timeout=10).status_code == 200
 
     down = _coisync("sandbox", "down", "--dir", d)
@@ -103,12 +118,12 @@ def test_up_state_fault_down_up_reset(sandbox_dir: Path) -> None:
     assert gone.returncode == 2 and "coisync sandbox up --detach" in gone.stderr + gone.stdout
 
     _coisync("sandbox", "up", "--detach", "--dir", d, "--only", "procore")
-    kept = _state(sandbox_dir)["insurances"][record_id]
+    kept = _state(sandbox_dir, capsys)["insurances"][record_id]
     assert (kept["status"], kept["notes"]) == ("compliant", "checked by coisync")
 
     reset = _coisync("sandbox", "reset", "--dir", d, "--only", "procore")
     assert "restarted" in reset.stdout
-    fresh = _state(sandbox_dir)
+    fresh = _state(sandbox_dir, capsys)
     assert fresh["insurances"][record_id]["status"] == "undecided"
     assert set(fresh["vendors"]) == on_procore
     _coisync("sandbox", "down", "--dir", d)
@@ -116,8 +131,9 @@ def test_up_state_fault_down_up_reset(sandbox_dir: Path) -> None:
 
 def test_portfolio_imports_and_statuses_match_seeded_problems(sandbox_dir: Path) -> None:
     d = str(sandbox_dir)
-    _coisync("sandbox", "up", "--detach", "--dir", d, "--seed", "8", "--size", "40", "--only", "procore")
-    _coisync("sandbox", "down", "--dir", d)
+    written = _coisync("sandbox", "reset", "--dir", d, "--seed", "8", "--size", "40", "--only", "procore")
+    assert "seed 8, size 40" in written.stdout and "restarted" not in written.stdout
+    (sandbox_dir / "coisync.toml").write_text('[portfolio]\nratings = "ratings.csv"\n')
     config = str(sandbox_dir / "coisync.toml")
     _coisync("--config", config, "import", str(sandbox_dir / "portfolio.jsonl"))
     report = json.loads((sandbox_dir / "seeded-problems.json").read_text())
