@@ -56,6 +56,19 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         server.stop()
 
 
+def _yardi_flags(capsys: pytest.CaptureFixture[str], directory: Path) -> dict[str, str]:
+    code, out = _cli(capsys, "sandbox", "state", "yardi", "--dir", str(directory), "--json")
+    assert code == 0
+    state = json.loads(out)
+    found = {}  # by the vendor's or tenant's name
+    for group in ("vendors", "tenants"):
+        for key, record in state[group].items():
+            text = (record.get("udf") or {}).get("COIReconcile")
+            if text:
+                found[record["name"]] = text
+    return found
+
+
 def expected_flags(seeded: dict[str, Any]) -> set[tuple[str, str, str]]:
     """``(legal name, platform, flag kind)`` for every seeded problem reconciliation should flag."""
     expected: set[tuple[str, str, str]] = set()
@@ -105,19 +118,20 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
         "limit_disagrees",
     }
 
-    # Procore holds the flags of its records; the other connections have no flag field.
-    procore = next(c for c in first["connections"] if c["name"] == "procore")
-    assert procore["writes"] and procore["applied"] == procore["planned"] > 0
-    others = [c for c in first["connections"] if c["name"] != "procore"]
-    assert all(not c["writes"] and "no field for reconcile flags" in c["reason"] for c in others)
-    shown = _procore_flags(capsys, sandbox)
-    procore_flags = [
-        f for f in first["flags"] if f["connection"] == "procore" and f["record"].split("/")[1] == "insurance"
-    ]
-    assert procore_flags
-    for flag in procore_flags:
-        text = shown[flag["record"].split("/")[2]]
-        assert f"{flag['kind']}: {flag['detail']}" in text
+    # Procore's insurances and Yardi's vendors and tenants hold the flags; MRI and VTS have no field.
+    written = {c["name"]: c for c in first["connections"]}
+    for name in ("procore", "yardi"):
+        assert written[name]["writes"] and written[name]["applied"] == written[name]["planned"] > 0
+    for name in ("mri", "vts"):
+        assert not written[name]["writes"] and "no field for reconcile flags" in written[name]["reason"]
+    procore, yardi = _procore_flags(capsys, sandbox), _yardi_flags(capsys, sandbox)
+    for flag in first["flags"]:
+        line = f"{flag['kind']}: {flag['detail']}"
+        if flag["connection"] == "procore" and flag["platform_type"] == "insurance":
+            assert line in procore[flag["platform_id"]]
+        elif flag["connection"] == "yardi":
+            assert line in yardi[flag["party_name"]]
+    assert procore and yardi
 
     # A second reconcile with nothing changed writes nothing and raises no new flag.
     code, out = _cli(capsys, "-q", "--config", config, "reconcile", "--as-of", AS_OF.isoformat(), "--json")
@@ -129,7 +143,7 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
     # A sync afterwards does not undo the flags, and reconcile after it still writes nothing.
     code, out = _cli(capsys, "-q", "--config", config, "sync", "--as-of", AS_OF.isoformat(), "--json")
     assert code == 0
-    assert _procore_flags(capsys, sandbox) == shown
+    assert (_procore_flags(capsys, sandbox), _yardi_flags(capsys, sandbox)) == (procore, yardi)
     code, out = _cli(capsys, "-q", "--config", config, "reconcile", "--as-of", AS_OF.isoformat(), "--json")
     third = json.loads(out)
     assert code == 0 and [c["planned"] for c in third["connections"]] == [0] * len(third["connections"])

@@ -69,6 +69,8 @@ class Flag:
             "party_name": self.party_name,
             "connection": self.connection,
             "record": "/".join(self.record),
+            "platform_type": self.record[1],
+            "platform_id": self.record[2],
             "kind": self.kind,
             "coverage_type": self.coverage_type,
             "detail": self.detail,

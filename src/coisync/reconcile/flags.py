@@ -1,7 +1,8 @@
 """Which flags go where (``[reconcile]`` in coisync.toml), and the values the planner writes.
 
 A connection receives flags in the coisync-owned fields its mapping assigns to the job
-``reconcile`` (Procore: an insurance's ``origin_data``). Connections without such a field, or
+``reconcile`` (Procore: an insurance's ``origin_data``; Yardi: the vendor's or tenant's
+user-defined field ``COIReconcile``). Connections without such a field, or
 read-only ones, get none; the report says so. Settings::
 
     [reconcile]
@@ -22,7 +23,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from coisync.errors import ConfigError
-from coisync.model import ExternalRef
+from coisync.model import EntityKind, ExternalRef
 from coisync.reconcile.compare import Flag
 from coisync.sync.plan import DesiredIndex
 
@@ -60,10 +61,10 @@ class ReconcileSettings:
 
 def _kinds(value: Any, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{key} must be a list of flag kinds ({', '.join(KINDS)})")
+        raise ConfigError(key, "must be a list of flag kinds", f"use some of {', '.join(KINDS)}")
     unknown = [v for v in value if v not in KINDS]
     if unknown:
-        raise ConfigError(f"{key}: unknown flag kind {unknown[0]!r}; use one of {', '.join(KINDS)}")
+        raise ConfigError(key, f"unknown flag kind {unknown[0]!r}", f"use one of {', '.join(KINDS)}")
     return tuple(value)
 
 
@@ -75,20 +76,24 @@ def load_settings(config: Mapping[str, Any]) -> ReconcileSettings:
     """
     section = config.get("reconcile", {})
     if not isinstance(section, dict):
-        raise ConfigError("[reconcile] must be a table")
+        raise ConfigError("reconcile", "must be a table", "write [reconcile] with its keys below it")
     unknown = sorted(set(section) - {"auto_link_threshold", "flags", "connections"})
     if unknown:
         raise ConfigError(
-            f"reconcile.{unknown[0]}: unknown key; use auto_link_threshold, flags or connections"
+            f"reconcile.{unknown[0]}", "unknown key", "use auto_link_threshold, flags or connections"
         )
     threshold = section.get("auto_link_threshold", 95.0)
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 100:
-        raise ConfigError("reconcile.auto_link_threshold must be a number from 0 to 100")
+        raise ConfigError(
+            "reconcile.auto_link_threshold", f"{threshold!r} is not a score", "use a number from 0 to 100"
+        )
     flags = _kinds(section["flags"], "reconcile.flags") if "flags" in section else KINDS
     per: dict[str, tuple[str, ...]] = {}
     for name, table in (section.get("connections") or {}).items():
         if not isinstance(table, dict) or set(table) - {"flags"}:
-            raise ConfigError(f"reconcile.connections.{name} takes only flags = [...]")
+            raise ConfigError(
+                f"reconcile.connections.{name}", "must be a table with only flags", "flags = [...]"
+            )
         if "flags" in table:
             per[name] = _kinds(table["flags"], f"reconcile.connections.{name}.flags")
     return ReconcileSettings(float(threshold), flags, per)
@@ -104,21 +109,27 @@ def flag_text(flags: Iterable[Flag]) -> str:
 def desired_index(flags: Iterable[Flag], settings: ReconcileSettings) -> DesiredIndex:
     """The planner's source of desired values for the ``reconcile`` job.
 
-    Every record of a connection gets its flag text, or an empty text when it has none (so a
-    flag that no longer applies is cleared).
+    A party's record gets every flag of that party in that connection (Yardi's vendor or tenant
+    user-defined field: the system's one place for them); a policy line's record gets the flags
+    of that line (Procore's insurance). A record without flags gets an empty text, so a flag
+    that no longer applies is cleared.
     """
     per_record: dict[tuple[str, str, str], list[Flag]] = defaultdict(list)
+    per_party: dict[tuple[str, str], list[Flag]] = defaultdict(list)
     for flag in flags:
         if flag.kind in settings.kinds_for(flag.connection):
             per_record[flag.record].append(flag)
+            per_party[(flag.connection, flag.party_id)].append(flag)
 
     def index(conn: Connection, refs: list[ExternalRef]) -> dict[tuple[str, str], dict[str, Any]]:
-        return {
-            (ref.entity_kind.value, ref.entity_id): {
-                TARGET: flag_text(per_record.get((ref.connection, ref.platform_type, ref.platform_id), []))
-            }
-            for ref in refs
-        }
+        values: dict[tuple[str, str], dict[str, Any]] = {}
+        for ref in refs:
+            if ref.entity_kind is EntityKind.PARTY:
+                chosen = per_party.get((ref.connection, ref.entity_id), [])
+            else:
+                chosen = per_record.get((ref.connection, ref.platform_type, ref.platform_id), [])
+            values[(ref.entity_kind.value, ref.entity_id)] = {TARGET: flag_text(chosen)}
+        return values
 
     return index
 

@@ -95,7 +95,8 @@ def _unique(pairs: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
         for side in (c.left_id, c.right_id):
             best[side] = max(best[side], c.score)
             count[(side, c.score)] += 1
-    sure, unsure = [], []
+    sure: list[Candidate] = []
+    unsure: list[Candidate] = []
     for c in pairs:
         top = all(best[s] == c.score and count[(s, c.score)] == 1 for s in (c.left_id, c.right_id))
         (sure if top else unsure).append(c)
