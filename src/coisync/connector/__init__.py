@@ -27,6 +27,7 @@ from coisync.connector.credentials import (
     BasicCredentials,
     Credentials,
     OAuth2Credentials,
+    SecretUserBasicCredentials,
     SoapCredentials,
 )
 from coisync.connector.cursor import Cursor, cursor_key
@@ -68,6 +69,7 @@ __all__ = [
     "RateLimitConfig",
     "RecordBatch",
     "RegisteredConnector",
+    "SecretUserBasicCredentials",
     "SessionFactory",
     "SoapCredentials",
     "Stream",

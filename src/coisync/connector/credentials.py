@@ -45,6 +45,13 @@ class BasicCredentials(Credentials):
         return BasicAuth(self.username, self.password)
 
 
+class SecretUserBasicCredentials(BasicCredentials):
+    """HTTP Basic whose user name is a secret reference too: an API key (VTS) or a name that
+    embeds a partner key (MRI). An inline user name is refused like an inline password."""
+
+    username: Secret
+
+
 class ApiKeyCredentials(Credentials):
     """Secret headers sent with every request, e.g. ``x-client-id`` and ``x-client-secret``."""
 
@@ -105,4 +112,11 @@ class SoapCredentials(Credentials):
         return SoapBodyCredentials(**values)
 
 
-__all__ = ["ApiKeyCredentials", "BasicCredentials", "Credentials", "OAuth2Credentials", "SoapCredentials"]
+__all__ = [
+    "ApiKeyCredentials",
+    "BasicCredentials",
+    "Credentials",
+    "OAuth2Credentials",
+    "SecretUserBasicCredentials",
+    "SoapCredentials",
+]

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from coisync.connector import BasicCredentials, ConnectionConfig
+from coisync.connector import ConnectionConfig, SecretUserBasicCredentials
 from coisync.http import HttpConfig
 
 MAX_PAGE_SIZE = 100
@@ -35,12 +35,13 @@ class VtsConfig(ConnectionConfig):
     """A VTS connection: one API key and secret.
 
     Attributes:
-        credentials: ``username`` (the API key) and ``password`` (the API secret).
+        credentials: ``username`` (the API key) and ``password`` (the API secret), both secret
+            references (an inline key is refused like an inline secret).
         page_size: Records per page (``page[size]``).
         insurance_certificates: ``auto``, ``on`` or ``off`` (see the module docs).
     """
 
-    credentials: BasicCredentials
+    credentials: SecretUserBasicCredentials
     page_size: int = Field(default=MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     insurance_certificates: CertificatesMode = "auto"
 
