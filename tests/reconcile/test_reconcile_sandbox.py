@@ -62,7 +62,7 @@ def _yardi_flags(capsys: pytest.CaptureFixture[str], directory: Path) -> dict[st
     state = json.loads(out)
     found = {}  # by the vendor's or tenant's name
     for group in ("vendors", "tenants"):
-        for key, record in state[group].items():
+        for record in state[group].values():
             text = (record.get("udf") or {}).get("COIReconcile")
             if text:
                 found[record["name"]] = text
