@@ -15,6 +15,7 @@ BUILTIN_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("coisync.cli.check", "check_command"),
     ("coisync.cli.requirements", "requirements_group"),
     ("coisync.cli.status", "status_command"),
+    ("coisync.cli.waivers", "waivers_group"),
     ("coisync.cli.sync", "sync_command"),
     ("coisync.cli.reconcile", "reconcile_command"),
     ("coisync.cli.links", "links_group"),
