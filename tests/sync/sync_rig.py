@@ -15,15 +15,17 @@ counts the changes the emulator applied per insurance.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import httpx
 import sqlalchemy as sa
@@ -38,6 +40,8 @@ from coisync.sync.engine import SyncEngine, SyncOptions
 from coisync.sync.settings import load_sync_settings
 from coisync.sync.summary import RunSummary
 
+PARENT_LOCK = threading.RLock()
+"""Held by test threads around forking and around their own store and emulator reads."""
 COMPANY_ID = 4_264_917
 CLIENT_ID, CLIENT_SECRET = "coisync-sync-tests", "coisync-sync-tests-secret-7d1e"
 AS_OF = date(2026, 1, 15)
@@ -278,7 +282,8 @@ class ServedRig:
     def seed(self, vendors: int, lines: int, *, now: float | None = None, **options: Any) -> None:
         """Seed :func:`portfolio` into the emulator (stamped before ``now``, default the clock's)."""
         stamp = self.emulator.clock.now() if now is None else now
-        self.emulator.seed(portfolio(vendors, lines, now=stamp, **options))
+        with PARENT_LOCK:
+            self.emulator.seed(portfolio(vendors, lines, now=stamp, **options))
 
     def start(self) -> str:
         """Serve the emulator and write the config; returns the base URL."""
@@ -355,23 +360,35 @@ def cli(args: list[str]) -> int:
     return 0
 
 
-def cli_forked(args: list[str], env: Mapping[str, str] | None = None) -> int:
+def cli_forked(args: list[str], env: Mapping[str, str] | None = None, output: Path | None = None) -> int:
     """Run the coisync CLI in a forked child (so a crash point can SIGKILL it).
+
+    Args:
+        args: The command line.
+        env: Extra environment variables for the child.
+        output: Where the child's stdout and stderr go (appended); discarded when None.
 
     Returns:
         The exit code, or minus the signal number that ended the child.
     """
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    with PARENT_LOCK:  # no other thread of ours is inside a library lock while we fork
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 70
         try:
             os.environ.update(env or {})
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            code = cli(args)
+            sink = os.open(output or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            os.dup2(sink, 1)
+            os.dup2(sink, 2)
+            try:
+                code = cli(args)
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                raise
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
@@ -379,6 +396,18 @@ def cli_forked(args: list[str], env: Mapping[str, str] | None = None) -> int:
 
 
 # ---------------------------------------------------------------------------------- snapshots
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _locked(function: F) -> F:
+    @functools.wraps(function)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with PARENT_LOCK:
+            return function(*args, **kwargs)
+
+    return cast(F, locked)
 
 
 class WriteCounter:
@@ -410,6 +439,7 @@ class WriteCounter:
         return sum(self.counts.values())
 
 
+@_locked
 def platform_snapshot(emulator: ProcoreEmulator) -> dict[str, dict[str, Any]]:
     """Every vendor and insurance the emulator holds, without timestamps."""
     state = emulator.store.snapshot()
@@ -421,6 +451,7 @@ def platform_snapshot(emulator: ProcoreEmulator) -> dict[str, dict[str, Any]]:
     }
 
 
+@_locked
 def store_snapshot(db_url: str) -> dict[str, dict[Any, Any]]:
     """The canonical tables, refs, verdicts, open outbox states and cursors of a store."""
     engine = sa.create_engine(db_url)
@@ -451,6 +482,7 @@ def store_snapshot(db_url: str) -> dict[str, dict[Any, Any]]:
     return snapshot
 
 
+@_locked
 def row_stamps(db_url: str) -> dict[str, dict[Any, Any]]:
     """Every canonical row with its write timestamps: any row write shows up as a difference."""
     engine = sa.create_engine(db_url)
@@ -479,6 +511,7 @@ def row_stamps(db_url: str) -> dict[str, dict[Any, Any]]:
     return stamps
 
 
+@_locked
 def outbox_states(db_url: str) -> Counter[str]:
     """How many outbox rows are in each state."""
     engine = sa.create_engine(db_url)

@@ -1,0 +1,287 @@
+"""Benchmark ``coisync sync`` end to end against the Procore emulator serving from its own process.
+
+A deterministic portfolio of 25,000 vendors with 4 insurances each (100,000 coverage lines) is
+seeded into the Procore emulator, served on loopback by a child process (its state kept in
+memory: the emulator's JSON persistence is not what is measured). ``coisync sync`` runs as a
+child process of its own, like a scheduled job. Prints one JSON object per line::
+
+    {"bench": "sync", "metric": ..., "value": ..., "unit": ..., "target": ..., "ok": ...}
+
+Metrics:
+
+* ``first_sync_records_per_second`` (target >= 5,000): records read (vendors and lines) per
+  second of the first run (the run summary's duration: pull, evaluate, plan, push).
+* ``requests_over_minimum`` (target 1.0): requests the first run made divided by the fewest
+  possible: one token, one page per ``page_size`` records of each stream, one ``sync`` request
+  per 1,000 status writes.
+* ``full_rerun_writes`` (target 0) and ``full_rerun_over_bare_fetch`` (target <= 1.5): a
+  ``--full`` run after the portfolio settled (the first run's own writes read back by a normal
+  run), against fetching and decoding the same pages with a bare HTTP client in the same run.
+* ``peak_rss_mb`` (target <= 300): the largest resident set of the coisync processes.
+
+Also reported without a target: wall time of each run, parties evaluated, writes.
+Run: ``uv run python bench/bench_sync.py`` (``--lines``/``--per-vendor`` to size it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+COMPANY_ID = 4_264_917
+CLIENT_ID, CLIENT_SECRET = "coisync-bench", "coisync-bench-secret-4b1f"
+PAGE_SIZE = 1000
+SYNC_BATCH = 1000
+AS_OF = "2026-06-01"
+TYPES = (
+    ("General Liability", "1000000.0"),
+    ("Automobile Liability", "1000000.0"),
+    ("Workers Compensation", "500000.0"),
+    ("Umbrella Liability", "5000000.0"),
+    ("Professional Liability", "2000000.0"),
+)
+EXPIRATIONS = ("2026-03-31", "2026-06-20", "2026-12-31", "2027-03-31", "2027-05-01")
+
+
+def emit(metric: str, value: float, unit: str, target: float | None = None, ok: bool | None = None) -> None:
+    """Print one result line."""
+    line = {"bench": "sync", "metric": metric, "value": value, "unit": unit, "target": target, "ok": ok}
+    print(json.dumps(line), flush=True)
+
+
+def portfolio(vendors: int, per_vendor: int) -> dict[str, Any]:
+    """The seed: vendors with ``per_vendor`` lines each, every value derived from the index."""
+    stamp = "2026-05-01T00:00:00Z"
+    seed: dict[str, Any] = {
+        "company": {"id": COMPANY_ID, "name": "Harbor Point Properties"},
+        "vendors": [
+            {"id": 3_000_000 + v, "name": f"Vendor {v:06d} LLC", "updated_at": stamp} for v in range(vendors)
+        ],
+        "insurances": [],
+    }
+    for v in range(vendors):
+        for n in range(per_vendor):
+            index = v * per_vendor + n
+            kind, limit = TYPES[(v + n) % len(TYPES)]
+            seed["insurances"].append(
+                {
+                    "id": 5_000_000 + index,
+                    "vendor_id": 3_000_000 + v,
+                    "insurance_type": kind,
+                    "insurance_provider": f"Carrier {index % 11}",
+                    "policy_number": f"P-{v}-{n}",
+                    "effective_date": "2025-06-01",
+                    "expiration_date": EXPIRATIONS[index % len(EXPIRATIONS)],
+                    "limit": limit,
+                    "status": "undecided",
+                    "updated_at": stamp,
+                }
+            )
+    return seed
+
+
+def serve_emulator(directory: Path, vendors: int, per_vendor: int) -> None:
+    """The emulator process: seed, serve on loopback, write the port to ``directory/port``."""
+    from coisync_procore.emulator import ProcoreEmulator, ProcoreSettings, RateWindow
+
+    from coisync.sandbox.emulator import serve
+
+    settings = ProcoreSettings(
+        spike_window=RateWindow(1_000_000, 10), hourly_window=RateWindow(10_000_000, 3600), extra_fields=True
+    )
+    emulator = ProcoreEmulator(
+        directory / "procore", credentials={CLIENT_ID: CLIENT_SECRET}, settings=settings
+    )
+    # Kept in memory: the emulator saves its whole JSON document after every write, which at
+    # 100k records would measure the emulator's persistence rather than coisync.
+    emulator.store._save = lambda: None  # type: ignore[method-assign]
+    emulator.seed(portfolio(vendors, per_vendor))
+    server = serve(emulator, background=False)
+    (directory / "port").write_text(str(server.port), encoding="utf-8")
+    server.serve_forever()
+
+
+def start_emulator(directory: Path, vendors: int, per_vendor: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the emulator process and wait until it serves."""
+    command = [sys.executable, __file__, "--serve", str(directory), "--vendors", str(vendors)]
+    command += ["--per-vendor", str(per_vendor)]
+    process = subprocess.Popen(command)
+    port_file = directory / "port"
+    deadline = time.monotonic() + 300
+    while not port_file.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the emulator did not start")
+        time.sleep(0.2)
+    return process, f"http://127.0.0.1:{port_file.read_text(encoding='utf-8')}"
+
+
+def write_config(directory: Path, base_url: str) -> Path:
+    """coisync.toml for the emulator."""
+    (directory / "secret").write_text(CLIENT_SECRET, encoding="utf-8")
+    config = directory / "coisync.toml"
+    config.write_text(
+        f"""[connections.procore]
+connector = "procore"
+base_url = "{base_url}"
+company_id = {COMPANY_ID}
+page_size = {PAGE_SIZE}
+writes = true
+allow_private_network = true
+allow_insecure_http = true
+
+[connections.procore.credentials]
+client_id = "{CLIENT_ID}"
+client_secret = {{"$file" = "secret"}}
+
+[sync]
+max_write_fraction = 1.0
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def run_sync(
+    config: Path, db_url: str, *extra: str, profile: Path | None = None
+) -> tuple[dict[str, Any], float, int]:
+    """One ``coisync sync --json`` child process; returns (summary, wall seconds, peak RSS in kB)."""
+    prefix = [sys.executable]
+    if profile is not None:
+        prefix += ["-m", "cProfile", "-o", str(profile)]
+    command = [*prefix, "-m", "coisync", "--config", str(config), "--db", db_url, "-q", "sync", "--json"]
+    command += ["--as-of", AS_OF, *extra]
+    started = time.perf_counter()
+    process = subprocess.run(command, capture_output=True, check=False)
+    wall = time.perf_counter() - started
+    try:
+        summary: dict[str, Any] = json.loads(process.stdout)
+    except ValueError:
+        sys.stderr.write(process.stderr.decode(errors="replace"))
+        raise SystemExit(f"coisync sync failed (exit {process.returncode})") from None
+    return summary, wall, _child_rss()
+
+
+def _child_rss() -> int:
+    """The largest resident set of any finished child so far, in kB (the emulator still runs)."""
+    return int(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def bare_fetch(base_url: str) -> tuple[float, int]:
+    """Fetch and decode every page of both listings with a plain client; returns (seconds, pages)."""
+    started = time.perf_counter()
+    pages = 0
+    with httpx.Client(base_url=base_url, timeout=120, trust_env=False) as client:
+        token = client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(COMPANY_ID)}
+        for path, params in (
+            ("/rest/v1.0/vendors", {"company_id": COMPANY_ID}),
+            (f"/rest/v1.0/companies/{COMPANY_ID}/insurances", {}),
+        ):
+            page = 1
+            while True:
+                response = client.get(
+                    path, params={**params, "page": page, "per_page": PAGE_SIZE}, headers=headers
+                )
+                response.raise_for_status()
+                records = response.json()
+                pages += 1
+                if len(records) < PAGE_SIZE:
+                    break
+                page += 1
+    return time.perf_counter() - started, pages
+
+
+def measure(vendors: int, per_vendor: int, profile: bool) -> None:
+    """Run the benchmark and print its results."""
+    lines = vendors * per_vendor
+    with tempfile.TemporaryDirectory(prefix="coisync-bench-sync-") as tmp:
+        directory = Path(tmp)
+        emulator, base_url = start_emulator(directory, vendors, per_vendor)
+        try:
+            config = write_config(directory, base_url)
+            db_url = f"sqlite:///{directory / 'coisync.db'}"
+            first, first_wall, rss1 = run_sync(
+                config, db_url, profile=directory / "first.prof" if profile else None
+            )
+            part = first["connections"][0]
+            records = part["records_read"]
+            duration = first["duration_seconds"]
+            rate = records / duration
+            emit("portfolio_lines", lines, "lines")
+            emit("first_sync_records", records, "records")
+            emit("first_sync_seconds", duration, "s")
+            emit("first_sync_wall_seconds", round(first_wall, 2), "s")
+            emit("first_sync_records_per_second", round(rate), "records/s", 5000, rate >= 5000)
+            writes = part["writes_applied"]
+            minimum = 1 + math.ceil(vendors / PAGE_SIZE) + math.ceil(lines / PAGE_SIZE)
+            minimum += math.ceil(writes / SYNC_BATCH)
+            ratio = part["requests"] / minimum
+            emit("first_sync_writes", writes, "writes")
+            emit("first_sync_parties_evaluated", first["parties_evaluated"], "parties")
+            emit("requests_over_minimum", round(ratio, 3), "ratio", 1.0, ratio <= 1.0)
+            settle, settle_wall, rss2 = run_sync(config, db_url)
+            emit("echo_run_seconds", settle["duration_seconds"], "s")
+            emit("echo_run_wall_seconds", round(settle_wall, 2), "s")
+            full, full_wall, rss3 = run_sync(
+                config, db_url, "--full", profile=directory / "full.prof" if profile else None
+            )
+            bare, pages = bare_fetch(base_url)
+            emit("full_rerun_wall_seconds", round(full_wall, 2), "s")
+            emit("bare_fetch_pages", pages, "pages")
+            full_part = full["connections"][0]
+            full_writes = full_part["writes_planned"] + full_part["writes_applied"]
+            emit("full_rerun_writes", full_writes, "writes", 0, full_writes == 0)
+            emit("full_rerun_seconds", full["duration_seconds"], "s")
+            emit("bare_fetch_seconds", round(bare, 3), "s")
+            over = full["duration_seconds"] / bare
+            emit("full_rerun_over_bare_fetch", round(over, 2), "ratio", 1.5, over <= 1.5)
+            peak = max(rss1, rss2, rss3) / 1024
+            emit("peak_rss_mb", round(peak, 1), "MB", 300, peak <= 300)
+            if profile:
+                print_profile(directory / "first.prof", "first")
+                print_profile(directory / "full.prof", "full")
+        finally:
+            emulator.send_signal(signal.SIGTERM)
+            emulator.wait(timeout=30)
+
+
+def print_profile(path: Path, label: str) -> None:
+    """The top of a cProfile dump, on stderr."""
+    import pstats
+
+    sys.stderr.write(f"--- profile of the {label} run (cumulative) ---\n")
+    pstats.Stats(str(path), stream=sys.stderr).sort_stats("cumulative").print_stats(35)
+    sys.stderr.write(f"--- profile of the {label} run (internal time) ---\n")
+    pstats.Stats(str(path), stream=sys.stderr).sort_stats("tottime").print_stats(25)
+
+
+def main() -> None:
+    """Parse options; serve the emulator (``--serve``) or run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vendors", type=int, default=25_000)
+    parser.add_argument("--per-vendor", type=int, default=4)
+    parser.add_argument("--profile", action="store_true", help="cProfile the coisync runs (stderr)")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve is not None:
+        serve_emulator(args.serve, args.vendors, args.per_vendor)
+        return
+    measure(args.vendors, args.per_vendor, args.profile)
+
+
+if __name__ == "__main__":
+    main()
