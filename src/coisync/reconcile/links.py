@@ -3,8 +3,9 @@
 :meth:`coisync.store.Store.link` re-points refs only. A party's agreements, certificates,
 property evidence and waivers name it by ``party_id``; after a link they must name the
 surviving party or its verdict would miss them. :func:`link` does both in one transaction,
-records each re-pointed record in ``identity_moves`` and marks both parties changed, so the
-next evaluation sees the merged party; :func:`undo` puts refs and records back.
+records each re-pointed record in ``identity_moves``, retires the merged-away party (its row and
+verdict; its body kept for undo) and marks the surviving party changed, so the next evaluation
+sees the merged party; :func:`undo` puts refs, records and the party back.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from coisync.model import Agreement, Certificate, PropertyEvidence, Waiver
+from coisync.model import Agreement, Certificate, Party, PropertyEvidence, Waiver
 from coisync.model.base import CanonicalModel
 from coisync.reconcile.tables import identity_moves
 from coisync.store import Store, schema
 from coisync.store import refs as store_refs
-from coisync.store.review import mark_party_changed
+from coisync.store.review import mark_party_changed, party_changes
 from coisync.store.upsert import encode
+from coisync.sync.tables import verdicts
+
+PARTIES = "parties"
+"""``identity_moves.table_name`` of a retired party."""
 
 _OWNED: tuple[tuple[str, sa.Table, type[CanonicalModel]], ...] = (
     ("agreements", schema.agreements, Agreement),
@@ -69,6 +74,30 @@ def _repoint(
     return moved
 
 
+def _retire(conn: Connection, change_id: int, from_id: str, to_id: str) -> None:
+    """Remove the merged-away party (and its verdict), keeping its body for undo.
+
+    Without this it would stay in the store with nothing on file and be reported ``missing``.
+    """
+    t = schema.parties
+    row = conn.execute(sa.select(t.c.body).where(t.c.id == from_id)).first()
+    if row is None:
+        return
+    conn.execute(
+        sa.insert(identity_moves).values(
+            change_id=change_id,
+            table_name=PARTIES,
+            record_id=from_id,
+            from_id=from_id,
+            to_id=to_id,
+            body=row.body,
+        )
+    )
+    conn.execute(sa.delete(verdicts).where(verdicts.c.party_id == from_id))
+    conn.execute(sa.delete(party_changes).where(party_changes.c.party_id == from_id))
+    conn.execute(sa.delete(t).where(t.c.id == from_id))
+
+
 def _audit(
     store: Store, conn: Connection, actor: str, change: store_refs.RefChange, extra: dict[str, Any]
 ) -> None:
@@ -91,10 +120,11 @@ def link(
     """``from_id`` and ``to_id`` are one entity: refs and owned records move onto ``to_id``."""
     with store.transaction() as conn:
         change = store_refs.link(conn, kind, from_id, to_id, actor, reason)
-        records = _repoint(conn, change.change_id, from_id, to_id, None) if kind == "party" else 0
+        records = 0
         if kind == "party":
+            records = _repoint(conn, change.change_id, from_id, to_id, None)
+            _retire(conn, change.change_id, from_id, to_id)
             mark_party_changed(conn, to_id, "identity link")
-            mark_party_changed(conn, from_id, "identity link")
         _audit(store, conn, actor, change, {"reason": reason, "records_moved": records})
     return change
 
@@ -106,7 +136,10 @@ def undo(store: Store, change_id: int, actor: str) -> store_refs.RefChange:
         rows = conn.execute(sa.select(identity_moves).where(identity_moves.c.change_id == change_id)).all()
         touched: set[str] = set()
         for row in rows:
-            _repoint(conn, change_id, row.to_id, row.from_id, [row.record_id])
+            if row.table_name == PARTIES:
+                store.upsert("party", [Party.model_validate_json(row.body)], conn=conn)
+            else:
+                _repoint(conn, change_id, row.to_id, row.from_id, [row.record_id])
             touched.update((row.to_id, row.from_id))
         for _, before, after in change.moved:
             if before[0] == "party":

@@ -31,8 +31,10 @@ identity_moves = sa.Table(
     sa.Column("record_id", sa.String(200), primary_key=True),
     sa.Column("from_id", sa.String(200), nullable=False),
     sa.Column("to_id", sa.String(200), nullable=False),
+    sa.Column("body", sa.Text, nullable=True),
 )
-"""Agreements, certificates, evidence and waivers a party link re-pointed (for undo)."""
+"""Agreements, certificates, evidence and waivers a party link re-pointed, and the merged-away
+party itself (``table_name = "parties"`` with its ``body``), for undo."""
 
 REVIEW = "review"
 LINKED = "linked"

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("record_id", sa.String(200), primary_key=True),
         sa.Column("from_id", sa.String(200), nullable=False),
         sa.Column("to_id", sa.String(200), nullable=False),
+        sa.Column("body", sa.Text, nullable=True),
     )
 
 
