@@ -91,7 +91,7 @@ def test_missing_certificate_coverage_and_agreement_drift(tmp_path: Path) -> Non
     store.upsert_refs(
         [_ref("vts", "insurance_certificate", "5", "certificate", "vts:insurance_certificate:5")]
     )
-    flags = {(f.connection, f.kind, f.coverage_type) for f in compare(load_holdings(store), as_of, 90)}
-    assert ("mri", "coverage_missing", "general_liability") in flags
-    assert not any(kind == "certificate_missing" for _, kind, _ in flags)
+    later = {(f.connection, f.kind, f.coverage_type) for f in compare(load_holdings(store), as_of, 90)}
+    assert ("mri", "coverage_missing", "general_liability") in later
+    assert not any(kind == "certificate_missing" for _, kind, _ in later)
     store.close()
