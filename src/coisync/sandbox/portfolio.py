@@ -41,6 +41,13 @@ def _money(amount: int) -> str:
     return str(amount)
 
 
+def assigned_template_name(kind: str, category: str) -> str:
+    """The shipped requirement template for a party kind and category (what the engine assigns)."""
+    from coisync.compliance import DEFAULT_ASSIGNMENT
+
+    return DEFAULT_ASSIGNMENT.get(f"{kind}:{category}", DEFAULT_ASSIGNMENT[kind])
+
+
 class _Builder:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
@@ -83,7 +90,7 @@ class _Builder:
             "property_id": property_id,
             "start_date": start.isoformat(),
             "end_date": date(start.year + years, start.month, min(start.day, 28)).isoformat(),
-            "template": f"{party['kind']}_{party['category']}",
+            "template": assigned_template_name(party["kind"], party["category"]),
         }
 
     def _line(self, coverage_type: str, letter: str, effective: date) -> dict[str, Any]:
