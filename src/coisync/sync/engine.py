@@ -176,15 +176,12 @@ class SyncEngine:
                 return
             outbox.supersede_connection(conn, connector.config.name)
             cap = self._cap_message(plan, options)
-            for write in plan.writes:
-                outbox.add(
-                    conn,
-                    write.op,
-                    run_id=run_id,
-                    before=write.before,
-                    entity=write.entity,
-                    state=outbox.HELD if cap else outbox.PENDING,
-                )
+            outbox.add_many(
+                conn,
+                [(write.op, write.before, write.entity) for write in plan.writes],
+                run_id=run_id,
+                state=outbox.HELD if cap else outbox.PENDING,
+            )
             part.capped = cap
         if cap is None and plan.writes:
             part.push = push_connection(

@@ -56,11 +56,14 @@ def parties_to_evaluate(conn: Connection, as_of: date, *, full: bool) -> list[st
     return sorted(ids)
 
 
-def _upsert_verdict(conn: Connection, row: Mapping[str, Any]) -> None:
+def _upsert_verdicts(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert or replace verdicts, one statement for the whole list."""
+    if not rows:
+        return
     v = tables.verdicts
     insert = postgresql.insert(v) if conn.dialect.name == "postgresql" else sqlite.insert(v)
-    update = {k: insert.excluded[k] for k in row if k != "party_id"}
-    conn.execute(insert.values(**row).on_conflict_do_update(index_elements=[v.c.party_id], set_=update))
+    update = {k: insert.excluded[k] for k in rows[0] if k != "party_id"}
+    conn.execute(insert.on_conflict_do_update(index_elements=[v.c.party_id], set_=update), rows)
 
 
 def stored_hashes(conn: Connection, party_ids: list[str]) -> dict[str, str]:
@@ -116,7 +119,7 @@ def evaluate_changed(
             for row in rows:
                 if before.get(str(row["party_id"])) != row["content_hash"]:
                     result.changed += 1
-                _upsert_verdict(conn, row)
+            _upsert_verdicts(conn, rows)
             conn.execute(
                 party_changes.delete().where(
                     party_changes.c.party_id.in_(chunk), party_changes.c.changed_at <= started

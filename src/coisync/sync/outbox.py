@@ -104,6 +104,54 @@ def add(
     )
 
 
+def add_many(
+    conn: Connection,
+    planned: list[tuple[WriteOp, Mapping[str, Any], tuple[str, str] | None]],
+    *,
+    run_id: str,
+    state: str = PENDING,
+) -> None:
+    """Record many planned writes ``(op, before, entity)`` at once; ops already recorded are skipped."""
+    now = _now()
+    for start in range(0, len(planned), 500):
+        chunk = planned[start : start + 500]
+        known = {
+            row.op_id
+            for row in conn.execute(
+                sa.select(outbox.c.op_id).where(outbox.c.op_id.in_([op.op_id for op, _, _ in chunk]))
+            )
+        }
+        rows = []
+        for op, before, entity in chunk:
+            if op.op_id in known:
+                continue
+            known.add(op.op_id)
+            rows.append(
+                {
+                    "op_id": op.op_id,
+                    "run_id": run_id,
+                    "connection": op.connection,
+                    "job": op.job,
+                    "target": op.target.value,
+                    "platform_type": op.platform_type,
+                    "platform_id": op.platform_id,
+                    "origin_id": op.origin_id,
+                    "entity_kind": entity[0] if entity else None,
+                    "entity_id": entity[1] if entity else None,
+                    "payload": dumps(op.payload),
+                    "desired": dumps(op.desired),
+                    "before": dumps(before),
+                    "expected_version": op.expected_version,
+                    "state": state,
+                    "attempts": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        if rows:
+            conn.execute(outbox.insert(), rows)
+
+
 def _row(row: Any) -> OutboxRow:
     op = WriteOp(
         op_id=row.op_id,
