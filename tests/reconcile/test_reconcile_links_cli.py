@@ -95,3 +95,21 @@ def test_missing_certificate_coverage_and_agreement_drift(tmp_path: Path) -> Non
     assert ("mri", "coverage_missing", "general_liability") in later
     assert not any(kind == "certificate_missing" for _, kind, _ in later)
     store.close()
+
+
+def test_reconcile_takes_its_lock_and_records_its_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, store = _store(tmp_path)
+    db = ["--db", url]
+    with store.lock("reconcile"):
+        code, out = _cli(capsys, *db, "reconcile", "--as-of", "2026-12-04", "--json")
+    assert code == 4, out
+    code, out = _cli(capsys, *db, "reconcile", "--as-of", "2026-12-04", "--json")
+    report = json.loads(out)
+    assert code == 3 and [(c["left_id"], c["right_id"]) for c in report["linked"]] == [
+        ("mri:occupant:1", "vts:tenant:1")
+    ]
+    code, out = _cli(capsys, *db, "runs", "--json")
+    assert code == 0 and "reconcile" in out
+    store.close()
