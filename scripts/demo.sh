@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The sandbox demo (`make demo`): every installed platform emulator seeded with one portfolio,
-# then the jobs an integrator schedules, run once each, on the embedded SQLite store.
+# then the jobs an integrator schedules (sync, reconcile, notify, report), run once each,
+# on the embedded SQLite store.
 #   KEEP=1 make demo   leaves the sandbox running afterwards
 #   SEED=N SIZE=N      choose the generated portfolio
 set -euo pipefail
@@ -47,11 +48,20 @@ run_id=$(cs runs --json | python -c 'import json,sys; print(json.load(sys.stdin)
 step "4. What the sync wrote into the platforms (run $run_id)"
 cs run "$run_id" --limit 12
 
-step "5. A second sync with nothing changed upstream writes nothing"
+step "5. Reconcile: link the same parties across platforms, flag disagreements back into each"
+allow "0 3" cs reconcile
+
+step "6. Follow up: deficiency notices and renewal reminders by e-mail (the sandbox's SMTP sink)"
+allow "0 1" cs notify
+echo "messages captured in $DIR/mail: $(find "$DIR/mail" -name '*.eml' | wc -l)"
+
+step "7. A second sync with nothing changed upstream writes nothing (and keeps reconcile's flags)"
 allow "0 1" cs sync
 
-step "6. Where the portfolio stands"
-allow "0 3" cs report --format text
+step "8. Where the portfolio stands"
+allow "0 3" cs report --format text >"$DIR/report.txt"
+sed -n '1,12p' "$DIR/report.txt"
+echo "(the whole text report is in $DIR/report.txt)"
 cs report --format html --output "$DIR/report.html" >/dev/null
 
 step "Done in $(( $(date +%s) - started ))s"

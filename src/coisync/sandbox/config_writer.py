@@ -98,6 +98,19 @@ def config_text(directory: Path, served: Sequence[ServedConnection], smtp: str |
         "# Every seeded platform status starts undecided, so the first sync changes them all.",
         "max_write_fraction = 1.0",
     ]
+    if smtp:
+        host, _, port = smtp.rpartition(":")
+        lines += [
+            "",
+            "[followup.smtp]",
+            f"host = {_toml_value(host)}",
+            f"port = {int(port)}",
+            'from = "coi-desk@sandbox.example"',
+            "",
+            "[followup.contacts.default]",
+            'manager = "property-manager@sandbox.example"',
+            'owner = "owner@sandbox.example"',
+        ]
     for item in served:
         table = f"connections.{item.name}"
         lines += [
