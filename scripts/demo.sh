@@ -55,10 +55,19 @@ step "6. Follow up: deficiency notices and renewal reminders by e-mail (the sand
 allow "0 1" cs notify
 echo "messages captured in $DIR/mail: $(find "$DIR/mail" -name '*.eml' | wc -l)"
 
-step "7. A second sync with nothing changed upstream writes nothing (and keeps reconcile's flags)"
+step "7. Sync again: verdicts that changed because reconcile linked records are written back"
+allow "0 1" cs sync --json >"$DIR/sync-2.json"
+python - "$DIR/sync-2.json" <<'PY'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+for part in summary["connections"]:
+    print(f"  {part['connection']:<8} read {part['records_read']:>4}  writes planned {part['writes_planned']:>3}  applied {part['writes_applied']:>3}")
+PY
+
+step "8. And once more: with nothing changed anywhere, a sync writes nothing (reconcile's flags stay)"
 allow "0 1" cs sync
 
-step "8. Where the portfolio stands"
+step "9. Where the portfolio stands"
 allow "0 3" cs report --format text >"$DIR/report.txt"
 sed -n '1,12p' "$DIR/report.txt"
 echo "(the whole text report is in $DIR/report.txt)"
