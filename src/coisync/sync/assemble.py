@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coisync.connector import PlatformRecord, Quarantined
-from coisync.mapping.engine import RecordMapping
+from coisync.mapping.engine import MappedRecord, RecordMapping
 from coisync.model import (
     Agreement,
     CanonicalModel,
@@ -147,8 +147,12 @@ class Assembler:
         existing: Mapping[str, CanonicalModel],
         *,
         force: bool = False,
+        mapped_records: Mapping[RefKey, MappedRecord] | None = None,
     ) -> Assembled:
-        """Map and build a batch; ``known`` holds refs of the records and what they point at."""
+        """Map and build a batch; ``known`` holds refs of the records and what they point at.
+
+        ``mapped_records`` holds records already mapped (by key), so they are not mapped twice.
+        """
         out = Assembled()
         kind = ENTITY_OF.get(entity)
         if kind is None:
@@ -160,7 +164,7 @@ class Assembler:
             if not force and previous is not None and previous.content_hash == record.content_hash:
                 out.unchanged += 1
                 continue
-            mapped = mapping.forward(record.raw)
+            mapped = (mapped_records or {}).get(key) or mapping.forward(record.raw)
             if not mapped.ok:
                 out.quarantined.append(self._quarantine(record, mapped.reason))
                 continue

@@ -192,8 +192,10 @@ def write_batch(
         known = get_refs(conn, own)
         pending = [r for r in records if _changed(r, known.get((name, r.platform_type, r.platform_id)))]
         related: list[RefKey] = []
+        mapped_records = {}
         for record in pending:
             mapped = mapping.forward(record.raw)
+            mapped_records[(name, record.platform_type, record.platform_id)] = mapped
             related.extend(related_keys(name, mapped.values, assembler.ref_defaults))
         known.update(get_refs(conn, related))
         record_type = ENTITY_RECORD_TYPE.get(stream.entity)
@@ -201,7 +203,9 @@ def write_batch(
         if record_type:
             ids = [assembler.entity_id((name, r.platform_type, r.platform_id), known) for r in pending]
             existing = _current_models(conn, record_type, ids)
-        batch = assembler.assemble(pending, mapping, stream.entity, known, existing, force=True)
+        batch = assembler.assemble(
+            pending, mapping, stream.entity, known, existing, force=True, mapped_records=mapped_records
+        )
         batch.unchanged += len(records) - len(pending)
         for rtype, models in batch.models.items():
             store.upsert(rtype, models, conn=conn)
