@@ -39,7 +39,13 @@ def _walk(group: click.Group, ctx: click.Context, path: list[str]) -> list[tuple
 def render() -> str:
     """The whole reference as Markdown."""
     root = build_cli()
-    ctx = click.Context(root, info_name="coisync", terminal_width=WIDTH, max_content_width=WIDTH)
+    ctx = click.Context(
+        root,
+        info_name="coisync",
+        terminal_width=WIDTH,
+        max_content_width=WIDTH,
+        help_option_names=root.context_settings.get("help_option_names", ["--help"]),
+    )
     parts = [HEADER, "## coisync\n", "```text", root.get_help(ctx), "```\n"]
     for path, sub in _walk(root, ctx, ["coisync"]):
         parts += [f"## {' '.join(path)}\n", "```text", sub.command.get_help(sub), "```\n"]

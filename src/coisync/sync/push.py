@@ -111,6 +111,16 @@ def _recover(store: Store, connector: Connector, row: OutboxRow, result: PushRes
     return True
 
 
+def grouped(rows: list[OutboxRow]) -> list[OutboxRow]:
+    """Rows with the same target and record type next to each other (oldest group first), so a
+    batching writer gets one batch per group instead of one per interleaved run. A record has at
+    most one open row, so reordering across records changes nothing about any one record."""
+    first: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(rows):
+        first.setdefault((row.op.target.value, row.op.platform_type), index)
+    return sorted(rows, key=lambda row: first[(row.op.target.value, row.op.platform_type)])
+
+
 def push_connection(
     store: Store,
     connector: Connector,
@@ -131,7 +141,7 @@ def push_connection(
     name = connector.config.name
     states = (outbox.SENDING,) if only_sending else outbox.OPEN_STATES
     with store.transaction() as conn:
-        rows = list(outbox.open_rows(conn, name, states))
+        rows = grouped(list(outbox.open_rows(conn, name, states)))
     batch: list[OutboxRow] = []
     try:
         for row in rows:

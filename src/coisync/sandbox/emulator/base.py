@@ -50,6 +50,12 @@ CONTROL_PREFIX = "/__emulator"
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
+_ROUTE_COMPILE_LOCK = threading.Lock()
+"""werkzeug compiles each route with ``ast``; CPython 3.11's ``ast`` is not safe to use from two
+threads at once ("AST constructor recursion depth mismatch"), so emulators built concurrently
+(served sandboxes, parallel tests) compile their routes one at a time."""
+
+
 class ConnectionDropped(ConnectionError):
     """Raised out of the WSGI app to close the connection without a response.
 
@@ -81,7 +87,8 @@ class Emulator:
         self.request_log = RequestLog()
         self.router = Router()
         self._lock = threading.RLock()
-        self.routes(self.router)
+        with _ROUTE_COMPILE_LOCK:
+            self.routes(self.router)
 
     # ------------------------------------------------------------------ hooks for subclasses
 
