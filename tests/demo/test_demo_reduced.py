@@ -91,7 +91,9 @@ def test_demo_writes_land_in_every_emulator(demo: tuple[Path, dict[str, str]]) -
     assert len(syncs) == 3
     first, last = syncs[-1], syncs[0]
     for part in last["summary"]["connections"]:
-        assert part["writes_planned"] == 0, f"a sync with nothing changed planned writes on {part['connection']}"
+        assert part["writes_planned"] == 0, (
+            f"a sync with nothing changed planned writes on {part['connection']}"
+        )
     assert list((directory / "mail").glob("*.eml")), "notify sent no e-mail to the sandbox's SMTP sink"
 
     writes = coisync_json(env, "--config", config, "run", first["run_id"], "--json")["writes"]
