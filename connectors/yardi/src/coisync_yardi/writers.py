@@ -34,75 +34,81 @@ LINE_FIELDS = (
 )
 
 
-class VendorStatusWriter(YardiWriter):
-    """A vendor's compliance status (user-defined field) and deficiency notes."""
+class _StatusWriter(YardiWriter):
+    """A party's compliance status (user-defined field) and deficiency notes, written only when
+    Yardi does not already hold them. Subclasses say how to read the party and send the document."""
 
-    name: ClassVar[str] = "vendor_status"
     targets: ClassVar[frozenset[WriteTarget]] = frozenset({WriteTarget.COMPLIANCE_STATUS, WriteTarget.NOTE})
-    platform_type: ClassVar[str] = "vendor"
     idempotency: ClassVar[frozenset[Idempotency]] = frozenset({Idempotency.NATURAL_KEY})
     owned_fields: ClassVar[tuple[str, ...]] = STATUS_FIELDS
+    label: ClassVar[str]
+
+    def fetch(self, platform_id: str) -> Mapping[str, Any] | None:
+        """The party as Yardi holds it, or None."""
+        raise NotImplementedError
+
+    def send(self, platform_id: str, payload: Mapping[str, Any]) -> Any:
+        """Send the payload; returns Yardi's messages."""
+        raise NotImplementedError
 
     def apply(self, op: WriteOp) -> WriteResult:
-        """Import the payload unless the vendor already holds it."""
+        """Send the payload unless the party already holds it."""
         if not op.platform_id:
-            return self.rejected(op, "a status write needs the vendor's id")
+            return self.rejected(op, f"a status write needs the {self.label}'s id")
         try:
-            current = self.fetch_vendor(op.platform_id)
+            current = self.fetch(op.platform_id)
             if current is None:
-                return self.rejected(op, f"vendor {op.platform_id} no longer exists in Yardi")
+                return self.rejected(op, f"{self.label} {op.platform_id} no longer exists in Yardi")
             if self.holds(current, op.payload):
                 return self.done(op, WriteOutcome.UNCHANGED, current)
-            doc = document("Vendors", VENDOR_NS, "Vendor", [{"VendorId": op.platform_id, **op.payload}])
-            messages = self.client.write(
-                VENDOR_INVOICING,
-                "ImportVendors_Login",
-                [("YardiPropertyId", self.connector.config.property_list), ("XmlDoc", doc)],
-            )
-            refused = self.import_refused(messages)
+            refused = self.import_refused(self.send(op.platform_id, op.payload))
             if refused:
                 return self.rejected(op, f"Yardi refused the import: {refused}")
-            return self.done(op, WriteOutcome.APPLIED, self.fetch_vendor(op.platform_id))
+            return self.done(op, WriteOutcome.APPLIED, self.fetch(op.platform_id))
         except CoisyncError as exc:
             return self.failure(op, exc)
 
     def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
+        """The party as Yardi holds it."""
+        return self.fetch(op.platform_id) if op.platform_id else None
+
+
+class VendorStatusWriter(_StatusWriter):
+    """A vendor's compliance status and deficiency notes (``ImportVendors_Login``)."""
+
+    name: ClassVar[str] = "vendor_status"
+    platform_type: ClassVar[str] = "vendor"
+    label: ClassVar[str] = "vendor"
+
+    def fetch(self, platform_id: str) -> Mapping[str, Any] | None:
         """The vendor as Yardi holds it."""
-        return self.fetch_vendor(op.platform_id) if op.platform_id else None
+        return self.fetch_vendor(platform_id)
+
+    def send(self, platform_id: str, payload: Mapping[str, Any]) -> Any:
+        """Import the vendor document."""
+        doc = document("Vendors", VENDOR_NS, "Vendor", [{"VendorId": platform_id, **payload}])
+        return self.client.write(
+            VENDOR_INVOICING,
+            "ImportVendors_Login",
+            [("YardiPropertyId", self.connector.config.property_list), ("XmlDoc", doc)],
+        )
 
 
-class TenantStatusWriter(YardiWriter):
-    """A commercial tenant's compliance status (user-defined field) and deficiency notes."""
+class TenantStatusWriter(_StatusWriter):
+    """A commercial tenant's compliance status and deficiency notes (``UpdateResidentData``)."""
 
     name: ClassVar[str] = "tenant_status"
-    targets: ClassVar[frozenset[WriteTarget]] = frozenset({WriteTarget.COMPLIANCE_STATUS, WriteTarget.NOTE})
     platform_type: ClassVar[str] = "tenant"
-    idempotency: ClassVar[frozenset[Idempotency]] = frozenset({Idempotency.NATURAL_KEY})
-    owned_fields: ClassVar[tuple[str, ...]] = STATUS_FIELDS
+    label: ClassVar[str] = "tenant"
 
-    def apply(self, op: WriteOp) -> WriteResult:
-        """``UpdateResidentData`` unless the tenant already holds the payload."""
-        if not op.platform_id:
-            return self.rejected(op, "a status write needs the tenant's code")
-        try:
-            current = self.fetch_tenant(op.platform_id)
-            if current is None:
-                return self.rejected(op, f"tenant {op.platform_id} no longer exists in Yardi")
-            if self.holds(current, op.payload):
-                return self.done(op, WriteOutcome.UNCHANGED, current)
-            doc = document("Tenants", TENANT_NS, "Tenant", [{"TenantCode": op.platform_id, **op.payload}])
-            refused = self.import_refused(
-                self.client.write(COMMON_DATA, "UpdateResidentData", [("XmlDoc", doc)])
-            )
-            if refused:
-                return self.rejected(op, f"Yardi refused the update: {refused}")
-            return self.done(op, WriteOutcome.APPLIED, self.fetch_tenant(op.platform_id))
-        except CoisyncError as exc:
-            return self.failure(op, exc)
-
-    def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
+    def fetch(self, platform_id: str) -> Mapping[str, Any] | None:
         """The tenant as Yardi holds it."""
-        return self.fetch_tenant(op.platform_id) if op.platform_id else None
+        return self.fetch_tenant(platform_id)
+
+    def send(self, platform_id: str, payload: Mapping[str, Any]) -> Any:
+        """Update the tenant's resident data."""
+        doc = document("Tenants", TENANT_NS, "Tenant", [{"TenantCode": platform_id, **payload}])
+        return self.client.write(COMMON_DATA, "UpdateResidentData", [("XmlDoc", doc)])
 
 
 def _same_line(policy: Mapping[str, Any], kind: Any, number: Any) -> bool:
