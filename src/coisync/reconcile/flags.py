@@ -1,9 +1,16 @@
 """Which flags go where (``[reconcile]`` in coisync.toml), and the values the planner writes.
 
 A connection receives flags in the coisync-owned fields its mapping assigns to the job
-``reconcile`` (Procore: an insurance's ``origin_data``; Yardi: the vendor's or tenant's
-user-defined field ``COIReconcile``). Connections without such a field, or
-read-only ones, get none; the report says so. Settings::
+``reconcile`` (target ``reconcile_flags``):
+
+* Procore: an insurance's ``origin_data`` (the flags of that insurance line);
+* Yardi: the vendor's or tenant's user-defined field ``COIReconcile`` (every flag of the party);
+* MRI: a flag note on each lease of the occupant (``NoteReference2`` ``REC-...``; every flag of
+  the occupant in MRI);
+* VTS: a tenant update (comment) on the tenant (every flag of the tenant in VTS).
+
+MRI and VTS keep notes rather than fields; their text is :mod:`coisync.connector.flagnote`'s.
+Connections without such a field, or read-only ones, get none; the report says so. Settings::
 
     [reconcile]
     auto_link_threshold = 95           # 0-100: links at or above are made automatically
@@ -20,11 +27,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coisync.errors import ConfigError
 from coisync.model import EntityKind, ExternalRef
 from coisync.reconcile.compare import Flag
+from coisync.store import schema
 from coisync.sync.plan import DesiredIndex
 
 TARGET = "reconcile_flags"
@@ -106,13 +115,24 @@ def flag_text(flags: Iterable[Flag]) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
+def _agreement_parties(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """The party of each agreement (by id)."""
+    t = schema.agreements
+    return {
+        row.id: row.party_id
+        for row in conn.execute(sa.select(t.c.id, t.c.party_id).where(t.c.id.in_(ids)))
+        if row.party_id
+    }
+
+
 def desired_index(flags: Iterable[Flag], settings: ReconcileSettings) -> DesiredIndex:
     """The planner's source of desired values for the ``reconcile`` job.
 
     A party's record gets every flag of that party in that connection (Yardi's vendor or tenant
-    user-defined field: the system's one place for them); a policy line's record gets the flags
-    of that line (Procore's insurance). A record without flags gets an empty text, so a flag
-    that no longer applies is cleared.
+    user-defined field, VTS's tenant update: the system's one place for them), and so does an
+    agreement's record (MRI's lease note: the lease is where MRI keeps notes on its occupant); a
+    policy line's record gets the flags of that line (Procore's insurance). A record without
+    flags gets an empty text, so a flag that no longer applies is cleared.
     """
     per_record: dict[tuple[str, str, str], list[Flag]] = defaultdict(list)
     per_party: dict[tuple[str, str], list[Flag]] = defaultdict(list)
@@ -122,10 +142,14 @@ def desired_index(flags: Iterable[Flag], settings: ReconcileSettings) -> Desired
             per_party[(flag.connection, flag.party_id)].append(flag)
 
     def index(conn: Connection, refs: list[ExternalRef]) -> dict[tuple[str, str], dict[str, Any]]:
+        agreement_ids = [r.entity_id for r in refs if r.entity_kind is EntityKind.AGREEMENT]
+        party_of = _agreement_parties(conn, agreement_ids) if agreement_ids else {}
         values: dict[tuple[str, str], dict[str, Any]] = {}
         for ref in refs:
             if ref.entity_kind is EntityKind.PARTY:
                 chosen = per_party.get((ref.connection, ref.entity_id), [])
+            elif ref.entity_kind is EntityKind.AGREEMENT:
+                chosen = per_party.get((ref.connection, party_of.get(ref.entity_id, "")), [])
             else:
                 chosen = per_record.get((ref.connection, ref.platform_type, ref.platform_id), [])
             values[(ref.entity_kind.value, ref.entity_id)] = {TARGET: flag_text(chosen)}

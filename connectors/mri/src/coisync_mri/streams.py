@@ -34,7 +34,7 @@ from coisync_mri.api import (
     mri_time,
     policy_key,
 )
-from coisync_mri.notes import latest_notes, with_note
+from coisync_mri.notes import NoteCategories, latest_notes, with_note
 
 if TYPE_CHECKING:
     from coisync_mri.connector import MriConnector
@@ -103,9 +103,10 @@ class BuildingStream(MriStream):
 class LeaseStream(MriStream):
     """Commercial leases: agreements (the occupant is the party, the building the property).
 
-    Each lease row also carries the status and detail of the lease's latest coisync note
-    (:func:`~coisync_mri.writers.with_note`), read from the building's notes, so the status
-    coisync wrote as a note reads back like a field.
+    Each lease row also carries the values of the lease's latest coisync notes
+    (:func:`~coisync_mri.notes.with_note`: the compliance note's status and detail, the flag
+    note's flags), read from the building's notes, so what coisync wrote as a note reads back
+    like a field.
     """
 
     name: ClassVar[str] = "leases"
@@ -115,10 +116,10 @@ class LeaseStream(MriStream):
     id_pattern = LEASE_KEY
     keyed_by = lease_key
 
-    def coisync_notes(self, building: str, reference_type: str) -> dict[str, dict[str, str | None]]:
-        """The latest coisync note per lease of a building; none when the notes API is refused (403)."""
+    def coisync_notes(self, building: str, categories: NoteCategories) -> dict[str, dict[str, str | None]]:
+        """The latest coisync notes per lease of a building; none when the notes API is refused (403)."""
         try:
-            return latest_notes(self.api_client.rows(NOTES_API, BLDGID=building), reference_type)
+            return latest_notes(self.api_client.rows(NOTES_API, BLDGID=building), categories)
         except AuthError as exc:
             log.warning(
                 "stream %s: lease notes are not readable (%s); leases are read without them", self.name, exc
@@ -128,7 +129,7 @@ class LeaseStream(MriStream):
     def raw_rows(self, cursor: Cursor) -> Iterator[Any]:
         """The changed lease rows of each building, with their latest coisync note."""
         since = cursor.request_value()
-        reference_type = self.connector.config.note_reference_type
+        categories = self.connector.config.note_categories()
         for building in self.api_client.building_ids():
             rows = list(
                 self.api_client.rows(
@@ -137,7 +138,7 @@ class LeaseStream(MriStream):
             )
             if not rows:
                 continue
-            notes = self.coisync_notes(building, reference_type)
+            notes = self.coisync_notes(building, categories)
             yield from (with_note(row, notes) if isinstance(row, Mapping) else row for row in rows)
 
 

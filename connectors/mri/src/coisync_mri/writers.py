@@ -13,9 +13,10 @@ outbox reads each back before anything is sent again.
   expiring and not required, ``N`` otherwise. The flag is derived here, not mapped, because a
   yes/no field cannot carry the status back (the text field does). Keyed by ``PolicyID``, so a
   resend is harmless.
-* :class:`LeaseNoteWriter` adds a lease note (:mod:`coisync_mri.notes`). MRI appends a note on
-  every POST, so the writer looks for a note with the same key first and never sends it twice;
-  its POST is never resent blindly.
+* :class:`LeaseNoteWriter` adds a lease note (:mod:`coisync_mri.notes`): the compliance note for
+  a ``sync`` write, the flag note (reconcile flags) for a ``reconcile`` write. MRI appends a
+  note on every POST, so the writer first reads the lease's latest note of that kind and sends
+  nothing when it already has the same key; its POST is never resent blindly.
 """
 
 from __future__ import annotations
@@ -35,12 +36,11 @@ from coisync_mri.api import (
     LEASES_API,
     NOTES_API,
     MriApi,
-    lease_key,
     policy_key,
     row_error,
     split_key,
 )
-from coisync_mri.notes import NOTE_KEY_PREFIX, is_coisync_note, latest_notes, note_text, with_note
+from coisync_mri.notes import STATUS_NOTE, NoteKind, kind_of_job, latest_by_kind, latest_notes, with_note
 
 if TYPE_CHECKING:
     from coisync_mri.connector import MriConnector
@@ -222,51 +222,65 @@ class InsuranceStatusWriter(MriWriter):
 
 
 class LeaseNoteWriter(MriWriter):
-    """A compliance note on leases (MRI's lease notes API)."""
+    """coisync's notes on leases (MRI's lease notes API): the compliance note of ``sync`` and
+    the flag note of ``reconcile``, each its own kind (:mod:`coisync_mri.notes`), chosen by the
+    write's job."""
 
     name: ClassVar[str] = "lease_note"
-    targets: ClassVar[frozenset[WriteTarget]] = frozenset({WriteTarget.COMPLIANCE_STATUS, WriteTarget.NOTE})
+    targets: ClassVar[frozenset[WriteTarget]] = frozenset(
+        {WriteTarget.COMPLIANCE_STATUS, WriteTarget.NOTE, WriteTarget.FLAG}
+    )
     platform_type: ClassVar[str] = "lease"
     idempotency: ClassVar[frozenset[Idempotency]] = frozenset({Idempotency.NATURAL_KEY})
-    owned_fields: ClassVar[tuple[str, ...]] = ("compliance_status", "deficiency_summary")
+    owned_fields: ClassVar[tuple[str, ...]] = ("compliance_status", "deficiency_summary", "reconcile_flags")
     api_name = NOTES_API
     key_parts = 2
     idempotent_post = False  # MRI appends a note per POST: never resent blindly
 
     @staticmethod
-    def reference(op: WriteOp) -> str:
-        """``NoteReference2`` of the note: a key of its content (the same note has the same key)."""
+    def reference(op: WriteOp, kind: NoteKind = STATUS_NOTE) -> str:
+        """``NoteReference2`` of the note: the kind's prefix and a key of its content."""
         text = json.dumps(dict(op.payload), sort_keys=True, default=str)
         digest = hashlib.sha256(f"{op.platform_id}|{text}".encode()).hexdigest()
-        return NOTE_KEY_PREFIX + digest[:12].upper()
+        return kind.key_prefix + digest[:12].upper()
 
     def current(self, building: str, leases: set[str]) -> dict[str, Any]:
-        """The keys of the coisync notes already on the building's leases: ``{(lease key, key): True}``."""
-        reference_type = self.connector.config.note_reference_type
+        """The key of the latest coisync note of each kind per lease: ``{"lease key|prefix": key}``."""
+        latest = latest_by_kind(
+            self.rows_of(NOTES_API, building, leases), self.connector.config.note_categories()
+        )
         return {
-            f"{lease_key(row)}|{row.get('NoteReference2')}": True
-            for row in self.rows_of(NOTES_API, building, leases)
-            if is_coisync_note(row, reference_type)
+            f"{lease}|{prefix}": str(row.get("NoteReference2") or "")
+            for lease, per_kind in latest.items()
+            for prefix, row in per_kind.items()
         }
 
     def row_for(
         self, op: WriteOp, key: tuple[str, ...], current: Mapping[str, Any]
     ) -> dict[str, Any] | WriteResult:
-        """The note row, unless a note with its key is already on the lease."""
-        reference = self.reference(op)
-        if f"{'/'.join(key)}|{reference}" in current:
+        """The note row, unless the lease's latest note of its kind already has its key.
+
+        Comparing with the latest note only (not any earlier one) means a value that returns
+        (compliant, then expired, then compliant again) is written again, as MRI shows the
+        latest note.
+        """
+        kind = kind_of_job(op.job)
+        if kind is None:
+            return rejected(op, f"lease notes hold no writes of job {op.job!r}")
+        reference = self.reference(op, kind)
+        if current.get(f"{'/'.join(key)}|{kind.key_prefix}") == reference:
             return WriteResult(op_id=op.op_id, outcome=WriteOutcome.UNCHANGED, platform_id=op.platform_id)
         return {
             "BuildingID": key[0],
             "LeaseID": key[1],
             "NoteDate": self.today().strftime("%Y-%m-%dT00:00:00.0000000"),
-            "NoteText": note_text(op.payload),
-            "NoteReference1": self.connector.config.note_reference_type,
+            "NoteText": kind.compose(op.payload),
+            "NoteReference1": self.connector.config.note_categories().of(kind),
             "NoteReference2": reference,
         }
 
     def read_back(self, op: WriteOp) -> Mapping[str, Any] | None:
-        """The lease row with its latest coisync note, or ``None`` when MRI no longer has the lease."""
+        """The lease row with its latest coisync notes, or ``None`` when MRI no longer has the lease."""
         key = split_key(op.platform_id or "", 2)
         if key is None:
             return None
@@ -276,7 +290,7 @@ class LeaseNoteWriter(MriWriter):
         if lease is None:
             return None
         notes = latest_notes(
-            self.rows_of(NOTES_API, key[0], {key[1]}), self.connector.config.note_reference_type
+            self.rows_of(NOTES_API, key[0], {key[1]}), self.connector.config.note_categories()
         )
         return with_note({**lease, KEY_FIELD: op.platform_id}, notes)
 
