@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from coisync.compliance.ratings import RatingsTable
 from coisync.compliance.wording import Wording, form_key, read_wording
@@ -113,9 +112,19 @@ def evidence_line(evidence: PropertyEvidence) -> CoverageLine:
 
 def accepted_types(coverage_type: str) -> frozenset[str]:
     """Line types that can satisfy a requirement: umbrella and excess stand for each other."""
-    if coverage_type in STACKING_COVERAGE_TYPES:
-        return STACKING_COVERAGE_TYPES
-    return frozenset({coverage_type})
+    found = _ACCEPTED.get(coverage_type)
+    if found is None:
+        found = (
+            STACKING_COVERAGE_TYPES
+            if coverage_type in STACKING_COVERAGE_TYPES
+            else frozenset({coverage_type})
+        )
+        if len(_ACCEPTED) < 4096:
+            _ACCEPTED[coverage_type] = found
+    return found
+
+
+_ACCEPTED: dict[str, frozenset[str]] = {}
 
 
 @dataclass
@@ -131,17 +140,25 @@ class EvaluationContext:
     _best: dict[str, LineRef | None] = field(default_factory=dict, repr=False)
     _candidates: dict[str, list[LineRef]] = field(default_factory=dict, repr=False)
     _in_force: dict[str, list[LineRef]] = field(default_factory=dict, repr=False)
+    _lines: tuple[LineRef, ...] | None = field(default=None, repr=False)
+    _pairs: tuple[tuple[CoverageRequirement, LineRef], ...] | None = field(default=None, repr=False)
+    _relevant: tuple[Certificate, ...] | None = field(default=None, repr=False)
+    _forms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    """Form keys by certificate (``id``: the certificates outlive the context)."""
 
-    @cached_property
+    @property
     def lines(self) -> tuple[LineRef, ...]:
         """Every coverage line of every certificate, then every ACORD 28, in input order."""
-        refs: list[LineRef] = []
-        for certificate in self.certificates:
-            for line in certificate.lines:
-                refs.append(LineRef(line, len(refs), certificate=certificate))
-        for item in self.evidence:
-            refs.append(LineRef(evidence_line(item), len(refs), evidence=item))
-        return tuple(refs)
+        refs = self._lines
+        if refs is None:
+            built: list[LineRef] = []
+            for certificate in self.certificates:
+                for line in certificate.lines:
+                    built.append(LineRef(line, len(built), certificate=certificate))
+            for item in self.evidence:
+                built.append(LineRef(evidence_line(item), len(built), evidence=item))
+            refs = self._lines = tuple(built)
+        return refs
 
     @property
     def nothing_received(self) -> bool:
@@ -187,18 +204,22 @@ class EvaluationContext:
                 self._best[key] = in_force[0] if in_force else None
         return self._best[key]
 
-    @cached_property
-    def _best_pairs(self) -> tuple[tuple[CoverageRequirement, LineRef], ...]:
-        pairs: list[tuple[CoverageRequirement, LineRef]] = []
-        for requirement in self.requirements.coverages:
-            ref = self.best_line(requirement)
-            if ref is not None:
-                pairs.append((requirement, ref))
-        return tuple(pairs)
+    @property
+    def best_pairs(self) -> tuple[tuple[CoverageRequirement, LineRef], ...]:
+        """:meth:`best_lines` as a tuple, computed once (rules iterate it without copying)."""
+        pairs = self._pairs
+        if pairs is None:
+            found: list[tuple[CoverageRequirement, LineRef]] = []
+            for requirement in self.requirements.coverages:
+                ref = self.best_line(requirement)
+                if ref is not None:
+                    found.append((requirement, ref))
+            pairs = self._pairs = tuple(found)
+        return pairs
 
     def best_lines(self) -> list[tuple[CoverageRequirement, LineRef]]:
         """Each required coverage with its best in-force line (coverages with none are left out)."""
-        return list(self._best_pairs)
+        return list(self.best_pairs)
 
     def evidence_lines(self) -> list[LineRef]:
         """Every ACORD 28 seen as a property line, in force or not."""
@@ -211,14 +232,17 @@ class EvaluationContext:
             return None
         return max(in_force, key=lambda ref: _rank(ref, _NO_LIMITS))
 
-    @cached_property
+    @property
     def relevant_certificates(self) -> tuple[Certificate, ...]:
         """Certificates that supply a best in-force line; every certificate when none does."""
-        seen: dict[str, Certificate] = {}
-        for _, ref in self.best_lines():
-            if ref.certificate is not None:
-                seen.setdefault(ref.certificate.id, ref.certificate)
-        return tuple(seen.values()) if seen else tuple(self.certificates)
+        relevant = self._relevant
+        if relevant is None:
+            seen: dict[str, Certificate] = {}
+            for _, ref in self.best_pairs:
+                if ref.certificate is not None:
+                    seen.setdefault(ref.certificate.id, ref.certificate)
+            relevant = self._relevant = tuple(seen.values()) if seen else tuple(self.certificates)
+        return relevant
 
     def wording(self, certificate: Certificate) -> Wording:
         """Wording evidenced by a certificate's description of operations."""
@@ -226,12 +250,16 @@ class EvaluationContext:
 
     def forms(self, certificate: Certificate) -> frozenset[str]:
         """ISO form keys on a certificate: its endorsement list plus its description."""
-        listed = {
-            key
-            for key in (form_key(e.form_number or "") for e in certificate.endorsements)
-            if key is not None
-        }
-        return self.wording(certificate).forms | listed
+        found = self._forms.get(id(certificate))
+        if found is None:
+            listed = {
+                key
+                for key in (form_key(e.form_number or "") for e in certificate.endorsements)
+                if key is not None
+            }
+            found = self.wording(certificate).forms | listed
+            self._forms[id(certificate)] = found
+        return found
 
 
 _NO_LIMITS = CoverageRequirement(coverage_type=PROPERTY)

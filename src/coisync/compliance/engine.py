@@ -69,6 +69,8 @@ def apply_waivers(
     ``policy_expired`` is never waived. Waivers are tried in id order, so the result is the same
     whatever order they arrive in.
     """
+    if not waivers:
+        return list(results)
     applicable = sorted(
         (
             w
@@ -104,19 +106,37 @@ def decide_status(results: Sequence[Finding], *, has_requirements: bool) -> Stat
     """
     if not has_requirements:
         return Status.NOT_REQUIRED
-    fails = [r for r in results if r.outcome is Outcome.FAIL]
-    codes = {r.code for r in fails}
-    if FindingCode.CERTIFICATE_MISSING.value in codes:
-        return Status.MISSING
-    if FindingCode.POLICY_EXPIRED.value in codes:
+    expired = non_compliant = expiring = unverified = False
+    for r in results:
+        outcome = r.outcome
+        if outcome is _FAIL:
+            code = r.code
+            if code == _CERTIFICATE_MISSING:
+                return Status.MISSING
+            if code == _POLICY_EXPIRED:
+                expired = True
+            elif code == _POLICY_EXPIRING:
+                expiring = True
+            if r.severity not in (Severity.LOW, Severity.INFO):
+                non_compliant = True
+        elif outcome is _UNVERIFIED:
+            unverified = True
+    if expired:
         return Status.EXPIRED
-    if any(r.severity not in (Severity.LOW, Severity.INFO) for r in fails):
+    if non_compliant:
         return Status.NON_COMPLIANT
-    if FindingCode.POLICY_EXPIRING.value in codes:
+    if expiring:
         return Status.EXPIRING
-    if any(r.outcome is Outcome.UNVERIFIED for r in results):
+    if unverified:
         return Status.PENDING_REVIEW
     return Status.COMPLIANT
+
+
+_FAIL = Outcome.FAIL
+_UNVERIFIED = Outcome.UNVERIFIED
+_CERTIFICATE_MISSING = FindingCode.CERTIFICATE_MISSING.value
+_POLICY_EXPIRED = FindingCode.POLICY_EXPIRED.value
+_POLICY_EXPIRING = FindingCode.POLICY_EXPIRING.value
 
 
 def earliest_expiration(context: EvaluationContext) -> date | None:
@@ -126,7 +146,7 @@ def earliest_expiration(context: EvaluationContext) -> date | None:
     """
     dates = [
         ref.line.expiration_date
-        for _, ref in context.best_lines()
+        for _, ref in context.best_pairs
         if ref.line.expiration_date is not None and not ref.continuous
     ]
     if context.requirements.property_terms is not None:

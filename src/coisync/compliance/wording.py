@@ -83,6 +83,7 @@ WOS_FORMS: dict[str, str] = {
 """Waiver of subrogation (transfer of rights of recovery) endorsements and the line they amend."""
 
 
+@lru_cache(maxsize=4096)
 def form_key(form_number: str) -> str | None:
     """The comparable key of an ISO form number, without spaces or edition.
 

@@ -46,10 +46,12 @@ class CoverageLimitsRule:
 
     def check(self, context: EvaluationContext) -> Iterator[Finding]:
         """Results of the limit checks."""
-        for requirement, ref in context.best_lines():
+        limit = self._limit
+        for requirement, ref in context.best_pairs:
             title = title_of(requirement.coverage_type)
+            shown = ref.line.limits
             for key, minimum in requirement.limits.items():
-                yield self._limit(context, requirement, ref, key, minimum, title)
+                yield limit(context, requirement, ref, key, minimum, title, shown.get(key))
             if requirement.statutory and ref.line.statutory is False:
                 yield result(
                     FindingCode.LIMIT_INSUFFICIENT,
@@ -72,50 +74,51 @@ class CoverageLimitsRule:
         key: str,
         minimum: Money,
         title: str,
+        value: Money | None,
     ) -> Finding:
         label = limit_label(key)
-        value = ref.line.limits.get(key)
         minimum_text = money_text(minimum)
-
-        def make(
-            code: FindingCode, outcome: Outcome, message: str, found: str, evidence: str | None = None
-        ) -> Finding:
-            return result(
-                code,
-                outcome,
-                message,
-                ref=ref,
-                coverage_type=requirement.coverage_type,
-                limit_key=key,
-                required=f"at least {minimum_text}",
-                found=found,
-                evidence=evidence,
-                clause=requirement.clause_for(f"limits.{key}"),
-            )
-
+        required = f"at least {minimum_text}"
+        clause = requirement.clause_for(f"limits.{key}") if requirement.item_clauses else requirement.clause
+        coverage_type = requirement.coverage_type
         if value is None:
-            return make(
+            return result(
                 FindingCode.LIMIT_NOT_SHOWN,
                 Outcome.UNVERIFIED,
                 f"{title}: the certificate does not show the {label} limit; request a certificate "
                 f"that shows at least {minimum_text}.",
-                "not shown",
+                ref=ref,
+                coverage_type=coverage_type,
+                limit_key=key,
+                required=required,
+                found="not shown",
+                clause=clause,
             )
         if value.currency != minimum.currency:
-            return make(
+            return result(
                 FindingCode.LIMIT_NOT_SHOWN,
                 Outcome.UNVERIFIED,
                 f"{title}: the {label} limit is in {value.currency}, the requirement in "
                 f"{minimum.currency}; confirm the equivalent amount.",
-                money_text(value),
+                ref=ref,
+                coverage_type=coverage_type,
+                limit_key=key,
+                required=required,
+                found=money_text(value),
+                clause=clause,
             )
         value_text = money_text(value)
         if value.amount >= minimum.amount:
-            return make(
+            return result(
                 FindingCode.LIMIT_INSUFFICIENT,
                 Outcome.PASS,
                 f"{title}: {label} {value_text} meets the minimum {minimum_text}.",
-                value_text,
+                ref=ref,
+                coverage_type=coverage_type,
+                limit_key=key,
+                required=required,
+                found=value_text,
+                clause=clause,
             )
         fill = (
             _umbrella_fill(context, requirement, key, minimum.currency)
@@ -124,23 +127,33 @@ class CoverageLimitsRule:
         )
         if fill is not None and value.amount + fill[1].amount >= minimum.amount:
             umbrella, amount = fill
-            return make(
+            return result(
                 FindingCode.LIMIT_INSUFFICIENT,
                 Outcome.PASS,
                 f"{title}: {label} {value_text} plus {amount} from the umbrella/excess line meets the "
                 f"minimum {minimum_text}.",
-                f"{value_text} + {amount} umbrella",
-                f"{ref.describe()}; filled by {umbrella.describe()}",
+                ref=ref,
+                coverage_type=coverage_type,
+                limit_key=key,
+                required=required,
+                found=f"{value_text} + {amount} umbrella",
+                evidence=f"{ref.describe()}; filled by {umbrella.describe()}",
+                clause=clause,
             )
         shortfall = Money(amount=minimum.amount - value.amount, currency=minimum.currency)
         with_umbrella = f" (umbrella/excess adds {fill[1]})" if fill is not None else ""
         hint = (
             " or an umbrella over it" if requirement.umbrella_may_fill and key in UMBRELLA_FILL_KEYS else ""
         )
-        return make(
+        return result(
             FindingCode.LIMIT_INSUFFICIENT,
             Outcome.FAIL,
             f"{title}: {label} {value_text}{with_umbrella} is {shortfall} short of {minimum_text}; request a "
             f"higher limit{hint}.",
-            f"{value_text}{with_umbrella}",
+            ref=ref,
+            coverage_type=coverage_type,
+            limit_key=key,
+            required=required,
+            found=f"{value_text}{with_umbrella}",
+            clause=clause,
         )

@@ -19,8 +19,11 @@ def expiring_window(days_left: int, windows: Sequence[int]) -> int | None:
     """
     if days_left <= 0:
         return None
-    inside = [window for window in windows if days_left <= window]
-    return min(inside) if inside else None
+    smallest: int | None = None
+    for window in windows:
+        if days_left <= window and (smallest is None or window < smallest):
+            smallest = window
+    return smallest
 
 
 def _policy(ref: LineRef) -> str:
@@ -46,7 +49,8 @@ class DatesRule:
                 yield self.nothing_in_force(context, requirement, candidates)
                 continue
             yield self.in_force(context, requirement, best)
-            yield from self.gaps(context, requirement, best, candidates)
+            if len(candidates) > 1:  # a single line has nothing to leave a gap with
+                yield from self.gaps(context, requirement, best, candidates)
 
     @staticmethod
     def nothing_in_force(
@@ -89,12 +93,14 @@ class DatesRule:
         """The best in-force line: expiring in a window, expiration unknown, or in force (pass)."""
         title = title_of(requirement.coverage_type)
         as_of = context.as_of
-        expiration = best.line.expiration_date
-        if best.continuous:
+        line = best.line
+        expiration = line.expiration_date
+        policy = f"policy {line.policy_number}" if line.policy_number else "policy"
+        if best.evidence is not None and best.evidence.continued_until_terminated:
             return result(
                 FindingCode.POLICY_EXPIRED,
                 Outcome.PASS,
-                f"The {title} {_policy(best)} continues until terminated.",
+                f"The {title} {policy} continues until terminated.",
                 ref=best,
                 coverage_type=requirement.coverage_type,
                 required=f"in force on {as_of}",
@@ -104,7 +110,7 @@ class DatesRule:
             return result(
                 FindingCode.EXPIRATION_UNKNOWN,
                 Outcome.UNVERIFIED,
-                f"The {title} {_policy(best)} shows no expiration date; request a certificate that shows it.",
+                f"The {title} {policy} shows no expiration date; request a certificate that shows it.",
                 ref=best,
                 coverage_type=requirement.coverage_type,
                 required="an expiration date",
@@ -117,7 +123,7 @@ class DatesRule:
             return result(
                 FindingCode.POLICY_EXPIRING,
                 Outcome.FAIL,
-                f"The {title} {_policy(best)} expires on {expiration}, within the {window}-day window "
+                f"The {title} {policy} expires on {expiration}, within the {window}-day window "
                 f"({days_left} days left); request the renewal certificate.",
                 ref=best,
                 coverage_type=requirement.coverage_type,
@@ -128,7 +134,7 @@ class DatesRule:
         return result(
             FindingCode.POLICY_EXPIRED,
             Outcome.PASS,
-            f"The {title} {_policy(best)} is in force until {expiration} ({days_left} days left).",
+            f"The {title} {policy} is in force until {expiration} ({days_left} days left).",
             ref=best,
             coverage_type=requirement.coverage_type,
             required=f"in force on {as_of}",

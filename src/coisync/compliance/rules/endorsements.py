@@ -41,7 +41,7 @@ class EndorsementsRule:
 
     def check(self, context: EvaluationContext) -> Iterator[Finding]:
         """Results of the endorsement checks."""
-        for requirement, ref in context.best_lines():
+        for requirement, ref in context.best_pairs:
             if ref.certificate is None:
                 continue
             if requirement.waiver_of_subrogation:

@@ -14,8 +14,15 @@ from coisync.model import AdditionalInsuredRequirement, Certificate, Finding, Ou
 
 
 def _operations(ongoing: bool, completed: bool) -> str:
-    parts = [name for name, wanted in (("ongoing", ongoing), ("completed", completed)) if wanted]
-    return " and ".join(parts) + " operations" if parts else "any operations"
+    return _OPERATIONS[bool(ongoing), bool(completed)]
+
+
+_OPERATIONS: dict[tuple[bool, bool], str] = {
+    (True, True): "ongoing and completed operations",
+    (True, False): "ongoing operations",
+    (False, True): "completed operations",
+    (False, False): "any operations",
+}
 
 
 class NamesRule:
@@ -36,35 +43,45 @@ class NamesRule:
         holder = context.requirements.certificate_holder
         if holder is None or not holder.name:
             return
+        name = holder.name
+        clause = holder.clause
         for certificate in context.relevant_certificates:
-            make = partial(result, certificate_id=certificate.id, required=holder.name, clause=holder.clause)
             shown = certificate.holder
             if shown is None:
-                yield make(
+                yield result(
                     FindingCode.HOLDER_MISMATCH,
                     Outcome.UNVERIFIED,
                     f"Certificate {certificate.id} does not show a certificate holder; request one naming "
-                    f"{holder.name}.",
+                    f"{name}.",
+                    certificate_id=certificate.id,
+                    required=name,
+                    clause=clause,
                     found="not shown",
                     evidence=f"certificate {certificate.id}",
                 )
                 continue
-            match = name_match(holder.name, shown.name)
+            match = name_match(name, shown.name)
             if match.matched:
-                yield make(
+                yield result(
                     FindingCode.HOLDER_MISMATCH,
                     Outcome.PASS,
-                    f"The certificate holder {shown.name} matches {holder.name} (score {match.score:g}).",
+                    f"The certificate holder {shown.name} matches {name} (score {match.score:g}).",
+                    certificate_id=certificate.id,
+                    required=name,
+                    clause=clause,
                     found=shown.name,
                     evidence=f"certificate {certificate.id} holder",
                     score=match.score,
                 )
             else:
-                yield make(
+                yield result(
                     FindingCode.HOLDER_MISMATCH,
                     Outcome.FAIL,
-                    f"The certificate holder is {shown.name}, not {holder.name} (score {match.score:g}); "
-                    f"request a certificate naming {holder.name} as holder.",
+                    f"The certificate holder is {shown.name}, not {name} (score {match.score:g}); "
+                    f"request a certificate naming {name} as holder.",
+                    certificate_id=certificate.id,
+                    required=name,
+                    clause=clause,
                     found=shown.name,
                     evidence=f"certificate {certificate.id} holder",
                     score=match.score,
@@ -194,7 +211,7 @@ class NamesRule:
             if requirement.name
             for coverage_type in requirement.coverage_types
         }
-        for requirement, ref in context.best_lines():
+        for requirement, ref in context.best_pairs:
             if not requirement.additional_insured or requirement.coverage_type in named:
                 continue
             title = title_of(requirement.coverage_type)

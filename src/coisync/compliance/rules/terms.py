@@ -23,7 +23,7 @@ class TermsRule:
 
     def check(self, context: EvaluationContext) -> Iterator[Finding]:
         """Results of the terms checks."""
-        for requirement, ref in context.best_lines():
+        for requirement, ref in context.best_pairs:
             if requirement.max_deductible is not None:
                 finding = self._deductible(requirement, ref)
                 if finding is not None:
