@@ -6,6 +6,10 @@ flags come only from ``seeded-problems.json``, written by the generator from wha
 * ``expired`` / ``expiring`` on every platform that holds the party and carries dates;
 * ``certificate_missing`` on every platform that holds a party with no certificate;
 * ``<field>_disagrees`` on every platform that holds a party whose copies were made to differ.
+
+Each system then holds the flags raised in it, as ``coisync sandbox state`` shows: Procore's
+insurance ``origin_data``, Yardi's ``COIReconcile`` user-defined field, MRI's lease flag notes
+and VTS's tenant updates.
 """
 
 from __future__ import annotations
@@ -69,6 +73,75 @@ def _yardi_flags(capsys: pytest.CaptureFixture[str], directory: Path) -> dict[st
     return found
 
 
+def _state(capsys: pytest.CaptureFixture[str], directory: Path, platform: str) -> dict[str, Any]:
+    code, out = _cli(capsys, "sandbox", "state", platform, "--dir", str(directory), "--json")
+    assert code == 0
+    state: dict[str, Any] = json.loads(out)
+    return state
+
+
+def _note_lines(text: str | None) -> frozenset[str]:
+    """The flag lines of a flag note as a lease administrator reads it (header line left out)."""
+    if not text or not text.startswith("coisync reconcile:"):
+        return frozenset()
+    return frozenset(line for line in text.splitlines()[1:] if line.strip())
+
+
+def _latest(notes: list[tuple[str, str]]) -> str | None:
+    """The text of the latest of ``(stamp, text)`` notes (later entries win ties)."""
+    latest: tuple[str, str] | None = None
+    for stamp, text in notes:
+        if latest is None or stamp >= latest[0]:
+            latest = (stamp, text)
+    return latest[1] if latest else None
+
+
+def _mri_flags(capsys: pytest.CaptureFixture[str], directory: Path) -> dict[str, frozenset[str]]:
+    """Per occupant name, the lines of its leases' latest flag notes (every lease must agree)."""
+    state = _state(capsys, directory, "mri")
+    per_lease: dict[str, list[tuple[str, str]]] = {}
+    for note in state.get("notes", []):
+        if str(note.get("NoteReference2", "")).startswith("REC-"):
+            key = f"{note['BuildingID']}/{note['LeaseID']}"
+            per_lease.setdefault(key, []).append((note["LastUpdate"], note["NoteText"]))
+    found: dict[str, frozenset[str]] = {}
+    for key, notes in per_lease.items():
+        lines = _note_lines(_latest(notes))
+        name = state["leases"][key]["OccupantName"]
+        assert found.get(name, lines) == lines, f"the leases of {name} disagree"
+        if lines:
+            found[name] = lines
+    return found
+
+
+def _vts_flags(capsys: pytest.CaptureFixture[str], directory: Path) -> dict[str, frozenset[str]]:
+    """Per tenant name, the lines of its latest flag note (a tenant update)."""
+    state = _state(capsys, directory, "vts")
+    per_tenant: dict[str, list[tuple[str, str]]] = {}
+    for update in state.get("tenant_updates", {}).values():
+        comment = update["attributes"]["comment"]
+        if comment.startswith("coisync reconcile:"):
+            stamp = f"{update['attributes']['created_at']}/{int(update['id']):09d}"
+            per_tenant.setdefault(update["rel"]["tenant"], []).append((stamp, comment))
+    found: dict[str, frozenset[str]] = {}
+    for tenant, notes in per_tenant.items():
+        lines = _note_lines(_latest(notes))
+        if lines:
+            found[state["tenants"][tenant]["attributes"]["name"]] = lines
+    return found
+
+
+def _flag_lines(flags: list[dict[str, Any]], connection: str) -> dict[str, frozenset[str]]:
+    """Per party name, the lines reconcile should have written into ``connection``."""
+    lines: dict[str, set[str]] = {}
+    for flag in flags:
+        if flag["connection"] == connection:
+            lines.setdefault(flag["party_name"], set()).add(
+                f"[coisync reconcile] {flag['kind']}: {flag['detail']}"
+            )
+    return {name: frozenset(found) for name, found in lines.items()}
+
+
 def expected_flags(seeded: dict[str, Any]) -> set[tuple[str, str, str]]:
     """``(legal name, platform, flag kind)`` for every seeded problem reconciliation should flag."""
     expected: set[tuple[str, str, str]] = set()
@@ -118,12 +191,11 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
         "limit_disagrees",
     }
 
-    # Procore's insurances and Yardi's vendors and tenants hold the flags; MRI and VTS have no field.
+    # Every system holds flags: Procore's insurances, Yardi's vendors and tenants (a user-defined
+    # field), MRI's leases (a flag note) and VTS's tenants (a tenant update).
     written = {c["name"]: c for c in first["connections"]}
-    for name in ("procore", "yardi"):
-        assert written[name]["writes"] and written[name]["applied"] == written[name]["planned"] > 0
-    for name in ("mri", "vts"):
-        assert not written[name]["writes"] and "no field for reconcile flags" in written[name]["reason"]
+    for name in PLATFORMS:
+        assert written[name]["writes"] and written[name]["applied"] == written[name]["planned"] > 0, name
     procore, yardi = _procore_flags(capsys, sandbox), _yardi_flags(capsys, sandbox)
     for flag in first["flags"]:
         line = f"{flag['kind']}: {flag['detail']}"
@@ -132,6 +204,14 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
         elif flag["connection"] == "yardi":
             assert line in yardi[flag["party_name"]]
     assert procore and yardi
+    # MRI's and VTS's notes hold exactly the flags raised in that system: every one, nothing else.
+    mri, vts = _mri_flags(capsys, sandbox), _vts_flags(capsys, sandbox)
+    assert mri == _flag_lines(first["flags"], "mri") and mri
+    assert vts == _flag_lines(first["flags"], "vts") and vts
+    kinds = {f["kind"] for f in first["flags"] if f["connection"] in ("mri", "vts")}
+    assert {"expiration_date_disagrees", "limit_disagrees"} & kinds, "a cross-system flag reaches MRI/VTS"
+    notes_before = len(_state(capsys, sandbox, "mri").get("notes", []))
+    updates_before = len(_state(capsys, sandbox, "vts").get("tenant_updates", {}))
 
     # A second reconcile with nothing changed writes nothing and raises no new flag.
     code, out = _cli(capsys, "-q", "--config", config, "reconcile", "--as-of", AS_OF.isoformat(), "--json")
@@ -144,6 +224,10 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
     code, out = _cli(capsys, "-q", "--config", config, "sync", "--as-of", AS_OF.isoformat(), "--json")
     assert code == 0
     assert (_procore_flags(capsys, sandbox), _yardi_flags(capsys, sandbox)) == (procore, yardi)
+    assert (_mri_flags(capsys, sandbox), _vts_flags(capsys, sandbox)) == (mri, vts)
     code, out = _cli(capsys, "-q", "--config", config, "reconcile", "--as-of", AS_OF.isoformat(), "--json")
     third = json.loads(out)
     assert code == 0 and [c["planned"] for c in third["connections"]] == [0] * len(third["connections"])
+    # Nothing was appended to MRI's notes or VTS's tenant updates by the re-runs.
+    assert len(_state(capsys, sandbox, "mri").get("notes", [])) == notes_before
+    assert len(_state(capsys, sandbox, "vts").get("tenant_updates", {})) == updates_before

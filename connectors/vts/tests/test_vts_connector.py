@@ -89,7 +89,7 @@ def test_auto_finds_the_resource_with_one_request(make: Make, endpoint: Emulator
     assert connector.read_only is False
     assert certificate_requests(endpoint) == 1, "the probe runs once per connector"
     assert [s.name for s in connector.streams()] == ["assets", "tenants", "leases", "insurance_certificates"]
-    assert [w.name for w in connector.writers()] == ["certificate_status"]
+    assert [w.name for w in connector.writers()] == ["certificate_status", "tenant_update"]
     assert connector.check().writable.ok is True
 
 

@@ -115,4 +115,15 @@ TENANT_CONTACTS = listing(
     {"tenant": to_one("tenants")},
 )  # fmt: skip
 
-__all__ = ["ASSETS", "GLOBAL_TENANTS", "LEASES", "TENANT_CONTACTS"]
+TENANT_UPDATES = listing(
+    "tenant_updates",
+    {
+        "created_at": STR, "updated_at": STR, "important": BOOL, "comment": STR,
+        "interaction_type": {"enum": ["email", "phone_call", "meeting", "other", "event_entertainment",
+                                      "rent_relief", "renewal_discussion", "sustainability_conversation"]},
+        "interaction_date": STR, "sentiment": {"enum": ["negative", "neutral", "positive", None]},
+    },
+    {"tenant": to_one("tenants"), "asset": to_one("assets")},
+)  # fmt: skip
+
+__all__ = ["ASSETS", "GLOBAL_TENANTS", "LEASES", "TENANT_CONTACTS", "TENANT_UPDATES"]

@@ -23,6 +23,9 @@ TENANT_CONTACTS = f"{API}/tenant_contacts"
 CERTIFICATES = f"{API}/insurance_certificates"
 """The **assumed** insurance resource (VTS publishes none)."""
 CERTIFICATE_TYPE = "insurance_certificates"
+TENANT_UPDATES = f"{API}/tenant_updates"
+"""Comments on tenants (documented list; coisync's reconcile flags are written there)."""
+TENANT_UPDATE_TYPE = "tenant_updates"
 
 
 def vts_time(value: str) -> str:
@@ -74,6 +77,8 @@ __all__ = [
     "LEASES",
     "TENANTS",
     "TENANT_CONTACTS",
+    "TENANT_UPDATES",
+    "TENANT_UPDATE_TYPE",
     "VtsApi",
     "related_id",
     "vts_time",

@@ -1,5 +1,7 @@
 """The VTS connector: assets, tenants, leases in; certificates in and their status out when VTS has them.
 
+Reconcile flags go out as tenant updates (:mod:`coisync_vts.updates`) on the same condition.
+
 VTS publishes no insurance resource. Whether a connection has the in-style
 ``insurance_certificates`` extension is its ``insurance_certificates`` setting: ``on``, ``off``,
 or ``auto`` (the default), which asks VTS once, on first need, with a one-record list request:
@@ -27,6 +29,7 @@ from coisync.mapping.loader import Location
 from coisync_vts.api import CERTIFICATES, CONNECT_PATH, LEASES
 from coisync_vts.config import VtsConfig
 from coisync_vts.streams import AssetStream, CertificateStream, LeaseStream, TenantStream
+from coisync_vts.updates import TenantUpdateWriter
 from coisync_vts.writers import CertificateStatusWriter
 
 SOURCE_MAPPING = Path(__file__).resolve().parents[4] / "mappings" / "vts.toml"
@@ -110,8 +113,15 @@ class VtsConnector(Connector):
         return streams
 
     def writers(self) -> Sequence[Writer]:
-        """The certificate status writer, when the resource exists."""
-        return [CertificateStatusWriter(self)] if self.certificates_available() else []
+        """The certificate status writer and the tenant update writer (reconcile flags), when the
+        certificate resource exists (without it the connection is read-only)."""
+        if not self.certificates_available():
+            return []
+        return [CertificateStatusWriter(self), TenantUpdateWriter(self)]
+
+    def reads_flags(self) -> bool:
+        """Whether tenants are read with their reconcile flags (only a connection that writes them)."""
+        return bool(self.config.writes) and not self.read_only
 
     def check(self) -> ConnectionCheck:
         """The auth check, one lease, then whether certificates can be written."""

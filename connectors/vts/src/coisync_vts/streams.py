@@ -10,7 +10,9 @@ A tenant carries its contacts: the tenant stream reads the tenants changed since
 the tenants whose contacts changed since then, and adds to each the first of its contacts (from
 ``tenants/{id}/contacts``; tenant-type contacts and decision makers first) as
 :data:`CONTACT_FIELD`. Its cursor value is the latest ``updated_at`` of the tenant and its
-contacts (:data:`CURSOR_FIELD`), so a changed contact brings its tenant back.
+contacts (:data:`CURSOR_FIELD`), so a changed contact brings its tenant back. A connection that
+writes reconcile flags also reads each tenant's latest flag note back
+(:data:`~coisync_vts.updates.FLAGS_FIELD`, from ``tenant_updates?filter[tenant_id]=``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from coisync_vts.api import (
     related_id,
     vts_time,
 )
+from coisync_vts.updates import FLAGS_FIELD, tenant_flags
 
 if TYPE_CHECKING:
     from coisync_vts.connector import VtsConnector
@@ -160,7 +163,10 @@ class TenantStream(VtsStream):
         ]
         stamps = [(raw.get("attributes") or {}).get("updated_at")]
         stamps += [(c.get("attributes") or {}).get("updated_at") for c in contacts]
-        return {**raw, CONTACT_FIELD: first_contact(contacts), CURSOR_FIELD: latest(stamps)}
+        enriched = {**raw, CONTACT_FIELD: first_contact(contacts), CURSOR_FIELD: latest(stamps)}
+        if self.connector.reads_flags():
+            enriched[FLAGS_FIELD] = tenant_flags(self.api, str(raw["id"]))[0]
+        return enriched
 
     def items(self, cursor: Cursor) -> Iterator[PlatformRecord | Quarantined]:
         """Mapped tenants (with their contact) and quarantined resources."""

@@ -9,6 +9,8 @@ Routes (platforms.md §3, §8.3; shapes from VTS's published OpenAPI fragments):
   400, **assumed**).
 * The **assumed** ``insurance_certificates`` resource (:mod:`coisync_vts.emulator.certificates`),
   served only while :attr:`VtsSettings.insurance_certificates` is on; off, its paths are 404.
+* ``GET /api/v1/tenant_updates`` (documented) and the **assumed**
+  ``POST /api/v1/tenants/{tenant_id}/tenant_updates`` (:mod:`coisync_vts.emulator.updates`).
 
 Wrong or missing credentials: 401 with the text "HTTP Basic: Access denied.". A resource
 outside :attr:`VtsSettings.authorized_resources`: 403 "API not authorized for use". Other errors
@@ -49,8 +51,10 @@ from coisync_vts.emulator.settings import (
     CONNECT_PATH,
     NOT_AUTHORIZED,
     RATE_LIMITED,
+    TENANT_UPDATES,
     VtsSettings,
 )
+from coisync_vts.emulator.updates import checked_update, create_update
 
 DEMO_CREDENTIALS: dict[str, str] = {"vts-sandbox-key": "vts-sandbox-secret"}
 """API key to secret of a fresh emulator when none are given (sandbox only)."""
@@ -92,6 +96,9 @@ class VtsEmulator(Emulator):
             router.add(f"{API_BASE}/{kind}", ["GET"], self._lister(kind))
             router.add(f"{API_BASE}/{kind}/<record_id>", ["GET"], self._getter(kind))
         router.add(f"{API_BASE}/tenants/<tenant_id>/contacts", ["GET"], self.tenant_contacts)
+        router.add(f"{API_BASE}/{TENANT_UPDATES}", ["GET"], self._lister(TENANT_UPDATES))
+        if self.settings.tenant_update_writes:
+            router.add(f"{API_BASE}/tenants/<tenant_id>/{TENANT_UPDATES}", ["POST"], self.add_update)
         if self.settings.insurance_certificates:
             router.add(f"{API_BASE}/{CERTIFICATES}", ["GET"], self._lister(CERTIFICATES))
             router.add(f"{API_BASE}/{CERTIFICATES}/<record_id>", ["GET"], self._getter(CERTIFICATES))
@@ -213,6 +220,17 @@ class VtsEmulator(Emulator):
                 raise HttpError(404, message="Requested insurance certificate does not exist")
             update_certificate(state, record, attributes, self.now_iso())
             return json_response({"data": self._render(state, CERTIFICATES, record, request)})
+
+    def add_update(self, request: Request, tenant_id: str) -> Response:
+        """Add a tenant update (assumed write)."""
+        self._authorize(request, TENANT_UPDATES)
+        attributes = checked_update(read_json(request), self.settings)
+        with self.store.transaction() as state:
+            if tenant_id not in state.get("tenants", {}):
+                raise HttpError(404, message="Referenced tenant not found")
+            record_id = str(self.ids.next(state, TENANT_UPDATES))
+            record = create_update(state, tenant_id, attributes, record_id, self.now_iso())
+            return json_response({"data": self._render(state, TENANT_UPDATES, record, request)}, 201)
 
     # ------------------------------------------------------------------ helpers
 

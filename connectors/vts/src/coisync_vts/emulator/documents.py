@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote, urlencode
 from werkzeug.wrappers import Request
 
 from coisync.sandbox.emulator import HttpError
-from coisync_vts.emulator.settings import API_BASE, CERTIFICATES, VtsSettings
+from coisync_vts.emulator.settings import API_BASE, CERTIFICATES, TENANT_UPDATES, VtsSettings
 
 _SINCE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?Z?$")
 
@@ -44,8 +44,10 @@ RELATIONSHIPS: dict[str, tuple[str, ...]] = {
     "leases": ("tenant", "contacts", "asset"),
     "tenant_contacts": ("tenant",),
     CERTIFICATES: ("lease", "tenant"),
+    TENANT_UPDATES: ("tenant", "asset"),
 }
-"""Relationships rendered per resource (fragments; ``leases.asset`` and certificates **assumed**)."""
+"""Relationships rendered per resource (fragments; ``leases.asset`` and certificates **assumed**;
+of a tenant update's, only ``tenant`` and ``asset``: the emulator keeps no users)."""
 
 LINKED = frozenset({"tenant", "asset", "lease"})
 """To-one relationships rendered with ``links.related`` (as the lease fragment shows)."""

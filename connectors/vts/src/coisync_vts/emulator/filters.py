@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request
 
 from coisync.sandbox.emulator import HttpError
 from coisync_vts.emulator.documents import record_time, since_time
-from coisync_vts.emulator.settings import CERTIFICATES, VtsSettings
+from coisync_vts.emulator.settings import CERTIFICATES, TENANT_UPDATES, VtsSettings
 
 PAGE_PARAMS = frozenset({"page[size]", "page[after]", "page[before]"})
 FILTERS: dict[str, frozenset[str]] = {
@@ -23,6 +23,7 @@ FILTERS: dict[str, frozenset[str]] = {
     "leases": frozenset({"filter[sourceid]", "filter[delinquent]", "filter[updated_since]"}),
     "tenant_contacts": frozenset({"filter[lease_id]", "filter[updated_since]"}),
     CERTIFICATES: frozenset({"filter[lease_id]", "filter[updated_since]"}),
+    TENANT_UPDATES: frozenset({"filter[property_id]", "filter[tenant_id]", "filter[updated_since]"}),
 }
 """The filters each list takes (fragments; the certificate filters **assumed**)."""
 Check = Callable[[Mapping[str, Any]], bool]
@@ -44,6 +45,8 @@ def record_checks(request: Request, kind: str, settings: VtsSettings) -> list[Ch
         ("filter[lease_id]", "lease"),
         ("filter[global_tenant_id]", "global_tenant"),
         ("filter[multi_building_asset_id]", "multi_building_asset"),
+        ("filter[tenant_id]", "tenant"),
+        ("filter[property_id]", "asset"),
     ):
         if name in args:
             if kind == "tenant_contacts" and rel == "lease":

@@ -8,7 +8,8 @@
       "tenants": [{"id": "7", "name": "Blue Bottle Coffee", "global_tenant_id": "19dbe413-..."}],
       "leases": [{"id": "1", "tenant_id": "7", "asset_id": "1", "commencement_date": "2024-02-22"}],
       "tenant_contacts": [{"id": "3", "tenant_id": "7", "lease_ids": ["1"], "email": "..."}],
-      "insurance_certificates": [{"lease_id": "1", "coverage_type": "general liability", ...}]
+      "insurance_certificates": [{"lease_id": "1", "coverage_type": "general liability", ...}],
+      "tenant_updates": [{"tenant_id": "7", "comment": "Called about the renewal", ...}]
     }
 
 Every attribute of a resource's published shape is present on every record (``null`` when not
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from coisync_vts.emulator.settings import CERTIFICATES
+from coisync_vts.emulator.settings import CERTIFICATES, TENANT_UPDATES
 
 ASSET_ATTRIBUTES: tuple[str, ...] = (
     "address", "building_class", "created_at", "currency", "description", "external_ids",
@@ -47,6 +48,10 @@ CERTIFICATE_ATTRIBUTES = (
     "additional_insured", "waived", "sourceid", "created_at", "updated_at",
 )  # fmt: skip
 """The **assumed** certificate attributes (platforms.md §8.3, plus ``compliance_notes``)."""
+TENANT_UPDATE_ATTRIBUTES = (
+    "comment", "important", "interaction_type", "interaction_date", "sentiment", "created_at", "updated_at",
+)  # fmt: skip
+"""Tenant update attributes (VTS's ``tenant_updates`` fragment)."""
 
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "assets": ASSET_ATTRIBUTES,
@@ -55,12 +60,14 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "leases": LEASE_ATTRIBUTES,
     "tenant_contacts": CONTACT_ATTRIBUTES,
     CERTIFICATES: CERTIFICATE_ATTRIBUTES,
+    TENANT_UPDATES: TENANT_UPDATE_ATTRIBUTES,
 }
 DEFAULTS: dict[str, dict[str, Any]] = {
     "assets": {"currency": "USD", "external_ids": [], "has_industrial_space": False,
                "has_office_space": True, "has_retail_space": False, "asset_managers": []},
     "tenant_contacts": {"is_decision_maker": False, "type": "tenant"},
     CERTIFICATES: {"certificate_received": False, "additional_insured": False, "waived": False},
+    TENANT_UPDATES: {"important": False, "interaction_type": "other"},
 }  # fmt: skip
 """Non-null defaults; booleans and lists the fragments type as non-nullable."""
 RELATION_KEYS: dict[str, tuple[str, ...]] = {
@@ -70,17 +77,21 @@ RELATION_KEYS: dict[str, tuple[str, ...]] = {
     "leases": ("tenant_id", "asset_id"),
     "tenant_contacts": ("tenant_id",),
     CERTIFICATES: ("lease_id", "tenant_id"),
+    TENANT_UPDATES: ("tenant_id", "asset_id"),
 }
 NOT_NULL_TEXT: dict[str, frozenset[str]] = {
     "assets": frozenset({"building_class", "currency", "description", "leasing_company", "managing_company",
                          "name", "submarket", "market"}),
     "global_tenants": frozenset({"name", "industry", "address"}),
     "tenant_contacts": frozenset({"first_name", "last_name", "email"}),
+    TENANT_UPDATES: frozenset({"comment"}),
 }  # fmt: skip
 """Text attributes the fragments type as non-nullable: ``""`` when not given."""
 OMITTED_WHEN_NULL: dict[str, frozenset[str]] = {"assets": frozenset({"year_built", "address"})}
 """Non-nullable attributes left out of a record that has no value for them."""
-ID_STARTS: dict[str, int] = {"assets": 1, "tenants": 1, "leases": 1, "tenant_contacts": 1, CERTIFICATES: 9001}
+ID_STARTS: dict[str, int] = {
+    "assets": 1, "tenants": 1, "leases": 1, "tenant_contacts": 1, CERTIFICATES: 9001, TENANT_UPDATES: 501,
+}  # fmt: skip
 
 
 def new_record(kind: str, given: Mapping[str, Any], record_id: str, stamp: str) -> dict[str, Any]:
@@ -130,6 +141,8 @@ def seed_state(
                 if lease is None:
                     raise ValueError(f"certificate: unknown lease {fields.get('lease_id')!r}")
                 fields.setdefault("tenant_id", lease["rel"].get("tenant"))
+            if kind == TENANT_UPDATES:
+                fields.setdefault("interaction_date", str(fields.get("created_at") or stamp)[:10])
             record = new_record(kind, fields, record_id, stamp)
             for name, related in record["rel"].items():
                 target = {"tenant": "tenants", "asset": "assets", "lease": "leases"}.get(name)
@@ -173,4 +186,12 @@ DEMO_SEED: dict[str, Any] = {
 """A one-asset demo portfolio (the §8.3 certificate and its neighbours)."""
 
 
-__all__ = ["ATTRIBUTES", "DEMO_SEED", "ID_STARTS", "RELATION_KEYS", "new_record", "seed_state"]
+__all__ = [
+    "ATTRIBUTES",
+    "DEMO_SEED",
+    "ID_STARTS",
+    "RELATION_KEYS",
+    "TENANT_UPDATE_ATTRIBUTES",
+    "new_record",
+    "seed_state",
+]

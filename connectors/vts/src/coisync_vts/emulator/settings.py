@@ -24,7 +24,10 @@ RATE_LIMITED = "Rate limit exceeded"
 CERTIFICATES = "insurance_certificates"
 """The **assumed** insurance resource (VTS has no public COI API; platforms.md §8.3)."""
 
-RESOURCES = ("assets", "tenants", "global_tenants", "leases", "tenant_contacts", CERTIFICATES)
+TENANT_UPDATES = "tenant_updates"
+"""Comments on a tenant (VTS's documented ``GET /api/v1/tenant_updates``; writing one is **assumed**)."""
+
+RESOURCES = ("assets", "tenants", "global_tenants", "leases", "tenant_contacts", CERTIFICATES, TENANT_UPDATES)
 """Collections the emulator keeps, in the order seeding fills them."""
 
 
@@ -46,6 +49,10 @@ class VtsSettings:
         authorized_resources: Resources the API key may read; others answer 403. ``None``: all.
         retry_after: ``Retry-After`` seconds of the emulator's own 429s (fault rules set theirs).
         account_id: ``<ID>`` of the auth check.
+        tenant_update_writes: Accept ``POST /api/v1/tenants/{tenant_id}/tenant_updates`` (VTS
+            documents only the list of tenant updates; the write, modelled on
+            ``leases/{lease_id}/delinquencies``, is assumed). Off, that path is 404.
+        comment_max: The longest ``comment`` a tenant update takes (VTS documents none).
     """
 
     insurance_certificates: bool = True
@@ -57,6 +64,8 @@ class VtsSettings:
     authorized_resources: frozenset[str] | None = None
     retry_after: int = 1
     account_id: int = 166
+    tenant_update_writes: bool = True
+    comment_max: int = 5000
 
 
 __all__ = [
@@ -68,5 +77,6 @@ __all__ = [
     "NOT_AUTHORIZED",
     "RATE_LIMITED",
     "RESOURCES",
+    "TENANT_UPDATES",
     "VtsSettings",
 ]
