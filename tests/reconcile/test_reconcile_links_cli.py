@@ -80,6 +80,10 @@ def test_missing_certificate_coverage_and_agreement_drift(tmp_path: Path) -> Non
 
     links.link(store, "party", "vts:tenant:1", "mri:occupant:1", "tester")
     as_of = date(2026, 12, 4)
+    # two agreements of one party are not compared until identity links them as one
+    flags = {(f.connection, f.kind) for f in compare(load_holdings(store), as_of, 90)}
+    assert flags == {("mri", "certificate_missing"), ("vts", "certificate_missing")}
+    links.link(store, "agreement", "vts:lease:1", "mri:lease:1", "tester")
     flags = {(f.connection, f.kind) for f in compare(load_holdings(store), as_of, 90)}
     assert flags == {
         ("mri", "certificate_missing"),

@@ -12,11 +12,16 @@ line with the latest expiration (the newest certificate, wherever it arrived). F
 * ``certificate_missing``: the party has an agreement in force (or its verdict says requirements
   apply and nothing is on file) and no certificate in any system;
 * ``coverage_missing``: a system holds the party but lacks a coverage another system holds;
-* ``agreement_drift``: the party's agreement is active in one system and ended in another.
+* ``agreement_drift``: one agreement (linked across systems by identity) is in force in one
+  system and ended in another. Each system's view of a linked agreement is what that system
+  last said of its status and dates (the ref's ``last_known["seen"]``), not the canonical body,
+  which holds one truth; a system that states no status is judged by its dates. Two different
+  agreements of a party (another property, an earlier lease) are never compared.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +34,7 @@ from coisync.model import Agreement, AgreementStatus, Certificate, CoverageLine,
 from coisync.store import Store, schema
 from coisync.store.engine import read_connection
 from coisync.store.queries import load
-from coisync.sync.assemble import HEADLINE_LIMIT
+from coisync.sync.assemble import HEADLINE_LIMIT, SEEN
 from coisync.sync.tables import verdicts
 
 RecordKey = tuple[str, str, str]
@@ -108,6 +113,7 @@ class Holdings:
     party_records: dict[str, list[RecordKey]] = field(default_factory=lambda: defaultdict(list))
     copies: dict[str, list[Copy]] = field(default_factory=lambda: defaultdict(list))
     agreements: dict[str, list[tuple[str, Agreement]]] = field(default_factory=lambda: defaultdict(list))
+    """Per party: ``(connection, that system's view of the agreement)`` for every ref of its agreements."""
     statuses: dict[str, str] = field(default_factory=dict)
 
 
@@ -117,13 +123,24 @@ def load_holdings(store: Store) -> Holdings:
     t = schema.external_refs
     with read_connection(store.engine) as conn:
         refs = conn.execute(
-            sa.select(t.c.connection, t.c.platform_type, t.c.platform_id, t.c.entity_kind, t.c.entity_id)
+            sa.select(
+                t.c.connection,
+                t.c.platform_type,
+                t.c.platform_id,
+                t.c.entity_kind,
+                t.c.entity_id,
+                sa.case((t.c.entity_kind == "agreement", t.c.last_known), else_=None).label("known"),
+            )
         )
         by_entity: dict[tuple[str, str], list[RecordKey]] = defaultdict(list)
+        seen: dict[RecordKey, dict[str, Any]] = {}
         for row in refs:
-            by_entity[(row.entity_kind, row.entity_id)].append(
-                (row.connection, row.platform_type, row.platform_id)
-            )
+            key = (row.connection, row.platform_type, row.platform_id)
+            by_entity[(row.entity_kind, row.entity_id)].append(key)
+            if row.known:
+                said = json.loads(row.known).get(SEEN)
+                if isinstance(said, dict):
+                    seen[key] = said
         c = schema.certificates
         for row in conn.execute(sa.select(c.c.id, c.c.body).where(c.c.is_latest.is_(True))):
             for record in by_entity.get(("certificate", row.id), ()):
@@ -141,13 +158,47 @@ def load_holdings(store: Store) -> Holdings:
         for row in conn.execute(sa.select(a.c.id, a.c.body)):
             agreement = load(Agreement, row.body)
             for record in by_entity.get(("agreement", row.id), ()):
-                held.agreements[agreement.party_id].append((record[0], agreement))
+                held.agreements[agreement.party_id].append((record[0], _view(agreement, seen.get(record))))
     for party in store.iter_parties():
         records = by_entity.get(("party", party.id), [])
         if records:
             held.parties[party.id] = party
             held.party_records[party.id] = sorted(records)
     return held
+
+
+def _view(agreement: Agreement, seen: Mapping[str, Any] | None) -> Agreement:
+    """The agreement as one system last stated it (the canonical body when it stated nothing)."""
+    if seen is None:
+        return agreement
+
+    def day(name: str) -> date | None:
+        value = seen.get(name)
+        return date.fromisoformat(str(value)[:10]) if value else None
+
+    status = seen.get("status")
+    return agreement.model_copy(
+        update={
+            "status": AgreementStatus(status) if status else AgreementStatus.ACTIVE,
+            "start_date": day("start_date"),
+            "end_date": day("end_date"),
+        }
+    )
+
+
+def _drift(agreements: list[tuple[str, Agreement]], as_of: date) -> list[tuple[Agreement, dict[str, str]]]:
+    """Agreements in force in one system and ended in another, with each system's state."""
+    states: dict[str, dict[str, bool]] = defaultdict(dict)
+    by_id: dict[str, Agreement] = {}
+    for connection, agreement in agreements:
+        by_id.setdefault(agreement.id, agreement)
+        conn_states = states[agreement.id]
+        conn_states[connection] = conn_states.get(connection, False) or _in_force(agreement, as_of)
+    return [
+        (by_id[aid], {k: "active" if v else "ended" for k, v in sorted(found.items())})
+        for aid, found in sorted(states.items())
+        if len(set(found.values())) > 1
+    ]
 
 
 def _in_force(agreement: Agreement, as_of: date) -> bool:
@@ -257,20 +308,19 @@ def compare_party(held: Holdings, party: Party, as_of: date, window: int) -> lis
                 f"{why} and no certificate in any system ({', '.join(connections)})",
                 {},
             )
-    states = {
-        conn: any(_in_force(a, as_of) for c, a in agreements if c == conn)
-        for conn in {c for c, _ in agreements}
-    }
-    if len(set(states.values())) > 1:
-        values = {k: "active" if v else "ended" for k, v in sorted(states.items())}
+    drifting = _drift(agreements, as_of)
+    if drifting:
+        values: dict[str, str] = {}
+        for _, states in drifting:
+            for conn, state in states.items():
+                values[conn] = "; ".join(filter(None, (values.get(conn), state)))
+        detail = "; ".join(
+            f"agreement {a.id} at {a.property_id}: " + ", ".join(f"{k} {v}" for k, v in states.items())
+            for a, states in drifting
+        )
         for connection in connections:
-            on_party(
-                connection,
-                "agreement_drift",
-                None,
-                "agreement " + ", ".join(f"{k} {v}" for k, v in values.items()),
-                values,
-            )
+            if connection in values:
+                on_party(connection, "agreement_drift", None, detail, values)
     return flags
 
 

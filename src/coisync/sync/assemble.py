@@ -86,6 +86,12 @@ class Assembled:
 
 REF_TARGETS = ("party_ref", "property_ref")
 
+SEEN = "seen"
+SEEN_TARGETS: dict[EntityKind, tuple[str, ...]] = {EntityKind.AGREEMENT: ("status", "start_date", "end_date")}
+"""What the platform says of these targets is kept in the ref's ``last_known["seen"]``: once
+reconciliation links one agreement held by several systems, each system's own status and dates
+stay comparable (agreement drift)."""
+
 
 def ref_pairs(values: Mapping[str, Any], name: str, defaults: Mapping[str, str]) -> list[tuple[str, str]]:
     """``(platform type, platform id)`` pairs a ``*_ref`` target points at.
@@ -188,7 +194,7 @@ class Assembler:
                     entity_id=entity_id,
                     version=record.version,
                     content_hash=record.content_hash,
-                    last_known={"read": read, "written": written},
+                    last_known={"read": read, "written": written, **_seen(kind, mapped.values)},
                     updated_at=self.now,
                 )
             )
@@ -316,6 +322,11 @@ class Assembler:
             lines=(line,),
             provenance=Provenance(source="platform", connection=self.connection),
         )
+
+
+def _seen(kind: EntityKind, values: Mapping[str, Any]) -> dict[str, Any]:
+    seen = {t: jsonable(values[t]) for t in SEEN_TARGETS.get(kind, ()) if values.get(t) is not None}
+    return {SEEN: seen} if seen else {}
 
 
 def _reason(exc: Exception) -> str:
