@@ -54,6 +54,8 @@ _TAIL = re.compile(
     r"|\bas\s+(?:their|its)\s+interests?\s+may\s+appear\b|\bisaoa\b|\batima\b)",
     re.IGNORECASE,
 )
+_TAIL_WORDS: tuple[str, ...] = ("c/o", "c.o.", "care", "attn", "attention", "its", "their", "isaoa", "atima")
+"""Words one of which every alternative of :data:`_TAIL` contains."""
 _SPELLED_SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\blimited\s+liability\s+company\b"), "llc"),
     (re.compile(r"\blimited\s+liability\s+partnership\b"), "llp"),
@@ -71,6 +73,12 @@ def legal_core(name: str) -> str:
         >>> legal_core("Acme Properties LLC, its members, managers, affiliates and subsidiaries")
         'Acme Properties LLC'
     """
+    if name.isascii():
+        # Every alternative of the pattern needs one of these words; on ASCII text IGNORECASE
+        # means exactly ASCII case, so without any of them there is no tail to cut.
+        lowered = name.lower()
+        if not any(word in lowered for word in _TAIL_WORDS):
+            return name
     match = _TAIL.search(name)
     if match is None or match.start() == 0:
         return name
@@ -103,9 +111,13 @@ def normalize_name(name: str) -> str:
     text = _DROPPED_MARKS.sub("", text)
     text = text.replace("&", " & ").replace("+", " + ")
     text = _SEPARATORS.sub(" ", text).strip()
-    text = _SINGLE_LETTER_RUN.sub(_join_letters, text)
-    for pattern, short in _SPELLED_SUFFIXES:
-        text = pattern.sub(short, text)
+    # Words are now runs of word characters (or of & and +) between single spaces: a run of
+    # single letters needs a one-character word, and every spelled suffix starts with one of two words.
+    if text and min(map(len, text.split())) == 1:
+        text = _SINGLE_LETTER_RUN.sub(_join_letters, text)
+    if "limited" in text or "professional" in text:
+        for pattern, short in _SPELLED_SUFFIXES:
+            text = pattern.sub(short, text)
     words = [_EQUIVALENTS.get(word, word) for word in text.split()]
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
@@ -174,6 +186,7 @@ def name_match(required: str, found: str) -> NameMatch:
     return NameMatch(matched, score, norm_required, norm_found)
 
 
+@lru_cache(maxsize=16384)
 def name_appears_in(name: str, text: str) -> bool:
     """True when a legal name appears, after normalisation, inside a longer text.
 

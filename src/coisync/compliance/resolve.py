@@ -9,6 +9,7 @@ to names from the property.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from coisync.compliance.library import TemplateLibrary
@@ -191,4 +192,18 @@ def resolve_requirements(
         template_name = assigned_template(party, assignment)
     if template_name is None:
         return RequirementSet(name=NO_REQUIREMENTS), NO_REQUIREMENTS
-    return fill_names(templates.get(template_name), property), template_name
+    try:
+        hash(property)
+    except TypeError:  # pragma: no cover - properties are frozen models of hashable fields
+        return fill_names(templates.get(template_name), property), template_name
+    return _filled_template(templates, template_name, property), template_name
+
+
+@lru_cache(maxsize=4096)
+def _filled_template(templates: TemplateLibrary, name: str, property: Property | None) -> RequirementSet:
+    """A template with names filled in from a property, once per library, template and property.
+
+    A portfolio has many parties per property and template; the result is immutable, so every
+    party resolved to the same template at the same property shares it. Errors are not cached.
+    """
+    return fill_names(templates.get(name), property)

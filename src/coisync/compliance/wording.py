@@ -123,6 +123,8 @@ EMPTY_WORDING = Wording()
 def _notice_days(text: str) -> int | None:
     found: list[int] = []
     for sentence in _SENTENCE.findall(text):
+        if sentence.isascii() and "day" not in sentence.lower():
+            continue  # DAYS needs "day" (see read_wording on ASCII text)
         for match in DAYS.finditer(sentence):
             if match.group("paren"):
                 found.append(int(match.group("paren")))
@@ -153,23 +155,50 @@ def read_wording(text: str | None) -> Wording:
     """
     if not text:
         return EMPTY_WORDING
-    forms = frozenset(
-        key for key in (form_key(match.group(0)) for match in FORM_NUMBER.finditer(text)) if key is not None
+    # Every pattern needs a keyword (case-insensitively); on ASCII text, where IGNORECASE means
+    # exactly ASCII case, a pattern whose keyword is absent cannot match and is not run.
+    lowered = text.lower() if text.isascii() else None
+
+    def may(*keywords: str) -> bool:
+        return lowered is None or any(keyword in lowered for keyword in keywords)
+
+    forms = (
+        frozenset(
+            key
+            for key in (form_key(match.group(0)) for match in FORM_NUMBER.finditer(text))
+            if key is not None
+        )
+        if may(*_DIGITS)
+        else frozenset()
     )
     sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
-    ai_sentences = _affirmed(ADDITIONAL_INSURED, sentences)
+    ai_sentences = _affirmed(ADDITIONAL_INSURED, sentences, "additional") if may("additional") else []
     return Wording(
         additional_insured=bool(ai_sentences),
-        completed_operations=bool(COMPLETED_OPERATIONS.search(text)),
-        ongoing_operations=bool(ONGOING_OPERATIONS.search(text)),
-        waiver_of_subrogation=bool(_affirmed(WAIVER_OF_SUBROGATION, sentences)),
-        primary_noncontributory=bool(_affirmed(PRIMARY_NONCONTRIBUTORY, sentences)),
-        notice_days=_notice_days(text),
+        completed_operations=may("completed") and bool(COMPLETED_OPERATIONS.search(text)),
+        ongoing_operations=may("ongoing") and bool(ONGOING_OPERATIONS.search(text)),
+        waiver_of_subrogation=may("subrogation")
+        and bool(_affirmed(WAIVER_OF_SUBROGATION, sentences, "subrogation")),
+        primary_noncontributory=may("primary")
+        and bool(_affirmed(PRIMARY_NONCONTRIBUTORY, sentences, "primary")),
+        notice_days=_notice_days(text) if may("day") else None,
         forms=forms,
         holder_is_additional_insured=any(HOLDER_AS_AI.search(sentence) for sentence in ai_sentences),
     )
 
 
-def _affirmed(pattern: re.Pattern[str], sentences: list[str]) -> list[str]:
-    """Sentences where the phrase appears and is not negated ("is not provided", "excluded")."""
-    return [s for s in sentences if pattern.search(s) and not NEGATION.search(s)]
+_DIGITS = tuple("0123456789")
+
+
+def _affirmed(pattern: re.Pattern[str], sentences: list[str], keyword: str | None = None) -> list[str]:
+    """Sentences where the phrase appears and is not negated ("is not provided", "excluded").
+
+    ``keyword`` is a word the pattern cannot match without: an ASCII sentence lacking it is skipped.
+    """
+    return [
+        s
+        for s in sentences
+        if (keyword is None or not s.isascii() or keyword in s.lower())
+        and pattern.search(s)
+        and not NEGATION.search(s)
+    ]
