@@ -11,84 +11,40 @@ hashes, same insurance values, and every record written exactly as often as with
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_rig import (
-    ServedRig,
-    cli,
-    cli_forked,
-    outbox_rows,
-    outbox_states,
-    platform_snapshot,
-    row_stamps,
-    served,
-    store_snapshot,
+from crash_rig import (
+    KILLED,
+    assert_same_as_golden,
+    kill_and_resume,
+    result_of,
+    run_to_completion,
+    scratch_directory,
 )
+from crash_rig import make_rig as make_served_rig
+from sync_rig import ServedRig, cli, cli_forked, outbox_states, row_stamps, served, store_snapshot
 
 VENDORS, LINES = 20, 1
 """20 vendors and 20 insurances, committed one record per transaction: 20 boundaries per stream."""
-SEED_NOW = 1_790_000_000.0
-"""Seeded records are stamped before this moment (2026-09-21), the same in every rig."""
 SYNC = {"max_write_fraction": 1.0, "max_batch_records": 1, "max_write_batch": 4}
 """One record per pull commit; status writes in batches of 4 (five requests for 20 writes)."""
 WRITE_BATCHES = 5
-KILLED = -9
 
 
 def make_rig(directory: Path) -> ServedRig:
-    rig = ServedRig(directory, sync=dict(SYNC))
-    rig.seed(VENDORS, LINES, now=SEED_NOW)
-    return rig
-
-
-def run_to_completion(rig: ServedRig, limit: int = 6) -> list[int]:
-    """Run (in forked children) until a run exits 0 and changes nothing: no write planned, no
-    row written (our own writes have been read back; a write in the last second of a run's
-    window is read back by the run after)."""
-    codes = []
-    for _ in range(limit):
-        before = row_stamps(rig.db_url) if outbox_rows(rig.db_url) else None
-        if before is not None:
-            # Procore windows end at a whole second: start in the next one, so every write
-            # made so far is inside this run's window.
-            time.sleep(min(1.0, 1.01 - time.time() % 1))
-        codes.append(cli_forked(rig.args()))
-        if codes[-1] == 0 and before is not None and row_stamps(rig.db_url) == before:
-            return codes
-    raise AssertionError(f"no convergence: exit codes {codes}")
-
-
-def comparable(snapshot: dict[str, dict[Any, Any]]) -> dict[str, dict[Any, Any]]:
-    """The store snapshot without what differs by wall-clock time (cursor values, raw-record hashes)."""
-    view = dict(snapshot)
-    view["external_refs"] = {key: value[:2] for key, value in snapshot["external_refs"].items()}
-    view.pop("sync_state")
-    return view
+    return make_served_rig(directory, SYNC, VENDORS, LINES)
 
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Iterator[Path]:
-    """A scratch directory in memory when the machine has /dev/shm (fsync costs nothing there;
-    a SIGKILL keeps the page cache, so crash semantics are the same as on disk)."""
-    shm = Path("/dev/shm")  # noqa: S108 - the directory made in it is a private mkdtemp
-    if not shm.is_dir():
-        yield tmp_path
-        return
-    directory = Path(tempfile.mkdtemp(prefix="coisync-crash-", dir=shm))
-    try:
+    with scratch_directory(tmp_path) as directory:
         yield directory
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -106,39 +62,6 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return results
 
 
-def result_of(rig: ServedRig) -> dict[str, Any]:
-    return {
-        "store": comparable(store_snapshot(rig.db_url)),
-        "platform": platform_snapshot(rig.emulator),
-        "writes": Counter(rig.counter.counts),
-    }
-
-
-def crash_then_resume(directory: Path, point: str, *, converge: bool) -> tuple[int, ServedRig]:
-    """Kill a run at ``point``, then run again: once (``converge`` False: it must exit 0), or
-    until nothing more is planned."""
-    rig = make_rig(directory)
-    with served(rig):
-        code = cli_forked(rig.args(), {"COISYNC_CRASH_AT": point})
-        if converge:
-            run_to_completion(rig)
-        else:
-            log = directory / "resume.log"
-            code_after = cli_forked(rig.args(), output=log)
-            assert code_after == 0, f"{point}: the resumed run failed: {log.read_text()[-3000:]}"
-    return code, rig
-
-
-def assert_same_as_golden(rig: ServedRig, golden: dict[str, Any], point: str) -> None:
-    store = comparable(store_snapshot(rig.db_url))
-    for table, rows in golden["store"].items():
-        assert store[table] == rows, f"{point}: table {table} differs from the fault-free run"
-    assert platform_snapshot(rig.emulator) == golden["platform"], f"{point}: the platform differs"
-    assert rig.counter.counts == golden["writes"], f"{point}: lost or doubled writes"
-    states = outbox_states(rig.db_url)
-    assert set(states) <= {"confirmed", "cancelled"}, f"{point}: outbox left {states}"
-
-
 def pull_points() -> list[str]:
     return [f"pull.batch:{k}" for k in range(1, 2 * VENDORS * LINES + 1)]
 
@@ -147,7 +70,8 @@ def sweep(points: list[str], workdir: Path, golden: dict[str, Any], *, converge:
     """Kill and resume at every point, two at a time (each in its own store and emulator)."""
 
     def one(point: str) -> None:
-        code, rig = crash_then_resume(workdir / point.replace(":", "-"), point, converge=converge)
+        rig = make_rig(workdir / point.replace(":", "-"))
+        code = kill_and_resume(rig, point, converge=converge)
         assert code == KILLED, f"{point}: the run was not killed (exit {code})"
         assert_same_as_golden(rig, golden, point)
 

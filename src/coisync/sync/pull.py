@@ -188,6 +188,7 @@ def write_batch(
     salt = mapping_fingerprint(connector, stream.platform_type)
     records = [replace(r, content_hash=fingerprint(r.content_hash, salt)) for r in records]
     with store.transaction() as conn:
+        crashpoints.watch_statements(conn, "pull.statement")
         own: list[RefKey] = [(name, r.platform_type, r.platform_id) for r in records]
         known = get_refs(conn, own)
         pending = [r for r in records if _changed(r, known.get((name, r.platform_type, r.platform_id)))]
