@@ -29,7 +29,7 @@ from coisync.connector import (
     WriteTarget,
     batch_records,
 )
-from coisync.connector.mapped import mapped_record
+from coisync.connector.mapped import identified_record
 from coisync.http import HttpError, NotFoundError
 
 MAPPING = Path(__file__).with_name("tinylease.toml")
@@ -57,7 +57,7 @@ class TenantStream(Stream):
         pages = self.connector.session.paginate(
             "/api/tenants", paginator, {"updated_since": since} if since else {}
         )
-        items = (mapped_record(self, raw, mapping) for page in pages for raw in page.records)
+        items = (identified_record(self, raw, mapping) for page in pages for raw in page.records)
         yield from batch_records(self.name, items, cursor)
 
 

@@ -474,8 +474,10 @@ def store_snapshot(db_url: str) -> dict[str, dict[Any, Any]]:
                 r.party_id: r.content_hash for r in conn.execute(sa.select(tables.verdicts))
             }
             state = schema.sync_state
+            # Stream cursors only: the ``@`` rows keep what evaluation and planning last ran on.
             snapshot["sync_state"] = {
-                (r.connection, r.stream): r.cursor for r in conn.execute(sa.select(state))
+                (r.connection, r.stream): r.cursor
+                for r in conn.execute(sa.select(state).where(~state.c.stream.startswith("@")))
             }
     finally:
         engine.dispose()

@@ -26,7 +26,7 @@ from coisync.connector import (
     Stream,
     batch_records,
 )
-from coisync.connector.mapped import NUMERIC_ID, mapped_record
+from coisync.connector.mapped import NUMERIC_ID, identified_record
 from coisync.errors import CoisyncError
 from coisync.http import AuthError, FakeClock
 from coisync.sandbox.emulator import Emulator, HttpError, Router, iso_utc, json_response
@@ -76,7 +76,9 @@ class PolicyStream(Stream):
         pager = {"type": "offset_total", "page_size": self.connector.config.page_size, "records_key": "data"}
         pages = self.connector.session.paginate("/api/policies", pager, params)
         items = (
-            mapped_record(self, raw, mapping, id_pattern=NUMERIC_ID) for page in pages for raw in page.records
+            identified_record(self, raw, mapping, id_pattern=NUMERIC_ID)
+            for page in pages
+            for raw in page.records
         )
         yield from batch_records(self.name, items, cursor)
 

@@ -158,14 +158,22 @@ def test_vendors_become_parties_of_kind_vendor(make: Make) -> None:
     assert not connector.stream("insurances").sorted
 
 
-def test_unmappable_insurance_is_quarantined_with_the_reason(make: Make, emulator: ProcoreEmulator) -> None:
+def test_unmappable_insurance_reaches_the_pull_with_the_reason_it_fails(
+    make: Make, emulator: ProcoreEmulator
+) -> None:
+    # The stream only identifies records; the pull maps changed ones and quarantines this one
+    # with the mapping's reason (tests/sync/test_sync_pull_mapping.py).
     good = seed_insurances(emulator, 3)
     (bad,) = seed_insurances(emulator, 1, insurance_type=None, policy_number="NO-TYPE")
-    records, quarantined, _ = read_stream(make(), "insurances")
-    assert [r.platform_id for r in records] == good
-    assert [(q.platform_id, q.reason) for q in quarantined] == [
-        (bad, "coverage_type (from insurance_type): required value is empty")
-    ]
+    connector = make()
+    records, quarantined, _ = read_stream(connector, "insurances")
+    assert [r.platform_id for r in records] == [*good, bad] and quarantined == []
+    mapping = connector.mapping.record("insurance")
+    reasons = {r.platform_id: mapping.forward(r.raw).reason for r in records}
+    assert reasons == {
+        **dict.fromkeys(good, ""),
+        bad: "coverage_type (from insurance_type): required value is empty",
+    }
 
 
 def test_listing_that_changes_mid_read_keeps_the_cursor(

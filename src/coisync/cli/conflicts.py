@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from coisync.cli.context import AppContext, pass_app
 from coisync.cli.output import console, emit_json, table
 from coisync.errors import UsageError
-from coisync.model import ExternalRef
 from coisync.store.engine import read_connection
 from coisync.store.refs import get_ref, upsert_refs
 from coisync.sync.tables import conflicts
@@ -110,10 +109,9 @@ def resolve_command(app: AppContext, conflict_id: int, keep: str, actor: str) ->
                 written = dict(known.get("written", {}))
                 written[row.field] = known.get("read", {}).get(row.field)
                 known["written"] = written
-                upsert_refs(
-                    conn,
-                    [ExternalRef.model_validate({**ref.model_dump(), "last_known": known}, strict=False)],
-                )
+                # A new updated_at puts the ref in the next sync's plan, which writes coisync's value.
+                update = {"last_known": known, "updated_at": datetime.now(tz=UTC)}
+                upsert_refs(conn, [ref.model_copy(update=update)])
         conn.execute(
             conflicts.update()
             .where(conflicts.c.id == conflict_id)

@@ -120,7 +120,9 @@ class _Bar:
     "--dry-run", is_flag=True, help="Read and evaluate, print the plan, write nothing to any platform."
 )
 @click.option(
-    "--full", is_flag=True, help="Read every stream from the beginning and re-evaluate every party."
+    "--full",
+    is_flag=True,
+    help="Read every stream from the beginning (records missed by a cursor are caught); an unchanged record costs only its hash.",
 )
 @click.option(
     "--as-of",

@@ -9,6 +9,7 @@ built-ins; a file there with a built-in's name replaces the built-in.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
@@ -134,6 +135,18 @@ class TemplateLibrary:
 
     def __contains__(self, name: object) -> bool:
         return name in self._sources
+
+    def fingerprint(self) -> str:
+        """A digest of every template's name and text: it changes when any template does."""
+        digest = hashlib.sha256()
+        for name in self.names():
+            try:
+                data = self._sources[name].read_bytes()
+            except OSError:
+                data = b"(unreadable)"
+            digest.update(f"{name}\n{len(data)}\n".encode())
+            digest.update(data)
+        return digest.hexdigest()
 
     def origin(self, name: str) -> str:
         """Where a template comes from: ``builtin`` or the file path."""

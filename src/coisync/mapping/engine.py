@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from coisync.mapping.coercions import Coercion, CoercionOptions
@@ -125,9 +126,7 @@ class RecordMapping:
         """Platform record to canonical fields (see module docs)."""
         values: dict[str, Any] = {}
         failures: list[FieldFailure] = []
-        for compiled in self.fields:
-            if compiled.spec.effective_direction == "reverse":
-                continue
+        for compiled in self._forward_fields:
             try:
                 value = compiled.read(raw)
             except CoercionError as exc:
@@ -136,6 +135,10 @@ class RecordMapping:
             if value is not MISSING:
                 compiled.target.set(values, value)
         return MappedRecord(values, tuple(failures))
+
+    @cached_property
+    def _forward_fields(self) -> tuple[CompiledField, ...]:
+        return tuple(c for c in self.fields if c.spec.effective_direction != "reverse")
 
     def reverse(self, canonical: Mapping[str, Any], *, job: str | None = None) -> PlatformPayload:
         """Desired canonical values to a platform payload.

@@ -93,6 +93,12 @@ class Path:
 
     steps: tuple[Step, ...]
 
+    def __post_init__(self) -> None:
+        # Most paths are plain keys: kept as names so reading them is a few dict lookups.
+        names = [s.name for s in self.steps if isinstance(s, Key)]
+        keys = tuple(names) if len(names) == len(self.steps) else None
+        object.__setattr__(self, "_keys", keys)
+
     def __str__(self) -> str:
         text = ""
         for step in self.steps:
@@ -102,6 +108,16 @@ class Path:
 
     def get(self, data: Any) -> Any:
         """The value at this path in ``data``, or :data:`MISSING`."""
+        keys: tuple[str, ...] | None = self.__dict__["_keys"]
+        if keys is not None:
+            node = data
+            for key in keys:
+                if not isinstance(node, dict):
+                    return MISSING
+                node = node.get(key, MISSING)
+                if node is MISSING:
+                    return MISSING
+            return node
         node = data
         for step in self.steps:
             node = _step_into(node, step)
@@ -111,6 +127,10 @@ class Path:
 
     def set(self, data: MutableMapping[str, Any], value: Any) -> None:
         """Write ``value`` at this path in ``data``, creating dicts and list items on the way."""
+        keys: tuple[str, ...] | None = self.__dict__["_keys"]
+        if keys is not None and len(keys) == 1 and isinstance(data, dict):
+            data[keys[0]] = value
+            return
         node: Any = data
         for position, step in enumerate(self.steps):
             last = position == len(self.steps) - 1

@@ -10,7 +10,7 @@ previous target, so :func:`undo` restores exactly what was there. Callers audit 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,12 +43,27 @@ def ref_key(ref: ExternalRef) -> RefKey:
 
 
 def _key_match(keys: Sequence[RefKey]) -> sa.ColumnElement[bool]:
+    """Rows with one of ``keys``: one ``platform_id IN (...)`` per (connection, type).
+
+    A batch's keys nearly always share their connection and type, so this compiles to one
+    cached statement with an expanding parameter instead of a tuple comparison per key.
+    """
     t = schema.external_refs
-    return sa.tuple_(t.c.connection, t.c.platform_type, t.c.platform_id).in_(list(keys))
+    groups: dict[tuple[str, str], list[str]] = {}
+    for connection, platform_type, platform_id in keys:
+        groups.setdefault((connection, platform_type), []).append(platform_id)
+    clauses = [
+        sa.and_(t.c.connection == connection, t.c.platform_type == platform_type, t.c.platform_id.in_(ids))
+        for (connection, platform_type), ids in groups.items()
+    ]
+    if not clauses:
+        return sa.false()
+    return clauses[0] if len(clauses) == 1 else sa.or_(*clauses)
 
 
 def _to_ref(row: Row[Any]) -> ExternalRef:
-    return ExternalRef(
+    # Rows were validated when written: constructed without validating them again.
+    return ExternalRef.model_construct(
         connection=row.connection,
         platform_type=row.platform_type,
         platform_id=row.platform_id,
@@ -71,16 +86,20 @@ def _fingerprint(ref: ExternalRef) -> tuple[Any, ...]:
     )
 
 
-def upsert_refs(conn: Connection, refs: Sequence[ExternalRef]) -> UpsertCounts:
-    """Insert or update refs; a ref whose target, version, hash and last-known are equal is left alone."""
+def upsert_refs(
+    conn: Connection, refs: Sequence[ExternalRef], stored: Mapping[RefKey, ExternalRef] | None = None
+) -> UpsertCounts:
+    """Insert or update refs; a ref whose target, version, hash and last-known are equal is left alone.
+
+    ``stored`` holds what the caller already read of these refs in this transaction (a key
+    absent from it does not exist); without it they are read here.
+    """
     t = schema.external_refs
     latest: dict[RefKey, ExternalRef] = {ref_key(r): r for r in refs}
     if not latest:
         return UpsertCounts()
-    stored = {
-        ref_key(r): r
-        for r in (_to_ref(row) for row in conn.execute(sa.select(t).where(_key_match(list(latest)))))
-    }
+    if stored is None:
+        stored = get_refs(conn, list(latest))
     counts = UpsertCounts()
     now = utcnow()
     inserts: list[dict[str, Any]] = []
@@ -117,13 +136,79 @@ def upsert_refs(conn: Connection, refs: Sequence[ExternalRef]) -> UpsertCounts:
     return counts
 
 
+def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str, Any], str | None]]) -> int:
+    """Record confirmed writes on their refs: the values written become what the platform shows
+    (``last_known`` read) and what coisync wrote (``written``); a new version replaces the old.
+
+    ``written`` holds (key, canonical values written, new version or None). One read and one
+    batched update, without building refs; a key without a ref is skipped. Returns refs updated.
+    """
+    t = schema.external_refs
+    wanted: dict[RefKey, tuple[dict[str, Any], str | None]] = {}
+    for key, values, version in written:
+        before, kept = wanted.get(key, ({}, None))
+        wanted[key] = ({**before, **values}, version or kept)
+    if not wanted:
+        return 0
+    now = utcnow()
+    updates: list[dict[str, Any]] = []
+    for start in range(0, len(wanted), 1000):
+        keys = list(wanted)[start : start + 1000]
+        columns = (t.c.connection, t.c.platform_type, t.c.platform_id, t.c.last_known, t.c.version)
+        for row in conn.execute(sa.select(*columns).where(_key_match(keys))):
+            values, version = wanted[(row.connection, row.platform_type, row.platform_id)]
+            known = json.loads(row.last_known)
+            known["read"] = {**known.get("read", {}), **values}
+            known["written"] = {**known.get("written", {}), **values}
+            updates.append(
+                {
+                    "b_connection": row.connection,
+                    "b_type": row.platform_type,
+                    "b_id": row.platform_id,
+                    "last_known": json.dumps(known, sort_keys=True, default=str),
+                    "version": version or row.version,
+                    "updated_at": now,
+                }
+            )
+    if updates:
+        conn.execute(
+            sa.update(t).where(
+                t.c.connection == sa.bindparam("b_connection"),
+                t.c.platform_type == sa.bindparam("b_type"),
+                t.c.platform_id == sa.bindparam("b_id"),
+            ),
+            updates,
+        )
+    return len(updates)
+
+
 def get_ref(conn: Connection, key: RefKey) -> ExternalRef | None:
     """One ref, or None."""
     row = conn.execute(sa.select(schema.external_refs).where(_key_match([key]))).one_or_none()
     return None if row is None else _to_ref(row)
 
 
-def get_refs(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 500) -> dict[RefKey, ExternalRef]:
+def stored_hashes(
+    conn: Connection, connection: str, platform_type: str, ids: Sequence[str], chunk_size: int = 1000
+) -> dict[str, str | None]:
+    """The stored content hash of each existing ref among ``ids`` of one record type.
+
+    The pull's unchanged-record check: reads two short columns, builds no ref.
+    """
+    t = schema.external_refs
+    found: dict[str, str | None] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), chunk_size):
+        query = sa.select(t.c.platform_id, t.c.content_hash).where(
+            t.c.connection == connection,
+            t.c.platform_type == platform_type,
+            t.c.platform_id.in_(unique[start : start + chunk_size]),
+        )
+        found.update(conn.execute(query).tuples().all())
+    return found
+
+
+def get_refs(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, ExternalRef]:
     """The refs that exist among ``keys``, fetched in chunks (one query per chunk)."""
     found: dict[RefKey, ExternalRef] = {}
     unique = list(dict.fromkeys(keys))
@@ -137,12 +222,17 @@ def get_refs(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 500) ->
     return found
 
 
-def iter_connection_refs(conn: Connection, connection: str, chunk_size: int = 1000) -> Iterator[ExternalRef]:
-    """Every ref of one connection, in key order, streamed in chunks."""
+def iter_connection_refs(
+    conn: Connection, connection: str, chunk_size: int = 1000, where: sa.ColumnElement[bool] | None = None
+) -> Iterator[ExternalRef]:
+    """Every ref of one connection (only those matching ``where`` when given), in key order,
+    streamed in chunks."""
     t = schema.external_refs
     after: RefKey | None = None
     while True:
         query = sa.select(t).where(t.c.connection == connection)
+        if where is not None:
+            query = query.where(where)
         if after is not None:
             query = query.where(
                 sa.tuple_(t.c.platform_type, t.c.platform_id)

@@ -10,7 +10,7 @@ whose evidence changed since the sync engine last planned its writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -170,16 +170,26 @@ def count_intakes(conn: Connection) -> int:
 
 def mark_party_changed(conn: Connection, party_id: str, reason: str) -> None:
     """Record that a party's evidence changed (the sync engine's work list)."""
+    mark_parties_changed(conn, [party_id], reason)
+
+
+def mark_parties_changed(conn: Connection, party_ids: Iterable[str], reason: str) -> None:
+    """Record that these parties' evidence changed, in one statement."""
     now = utcnow()
+    rows = [{"party_id": pid, "reason": reason, "changed_at": now} for pid in sorted(set(party_ids))]
+    if not rows:
+        return
     insert = (
         postgresql.insert(party_changes)
         if conn.dialect.name == "postgresql"
         else sqlite.insert(party_changes)
     )
     conn.execute(
-        insert.values(party_id=party_id, reason=reason, changed_at=now).on_conflict_do_update(
-            index_elements=[party_changes.c.party_id], set_={"reason": reason, "changed_at": now}
-        )
+        insert.on_conflict_do_update(
+            index_elements=[party_changes.c.party_id],
+            set_={"reason": insert.excluded.reason, "changed_at": insert.excluded.changed_at},
+        ),
+        rows,
     )
 
 

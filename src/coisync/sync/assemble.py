@@ -163,7 +163,7 @@ class Assembler:
         kind = ENTITY_OF.get(entity)
         if kind is None:
             raise AssemblyError(f"records of entity kind {entity!r} are not synced")
-        owned = [c.spec.target for c in mapping.writable()]
+        owned = {c.spec.target for c in mapping.writable()}
         for record in records:
             key = (self.connection, record.platform_type, record.platform_id)
             previous = known.get(key)
@@ -183,7 +183,7 @@ class Assembler:
             out.add(RECORD_TYPE_OF[kind], model)
             if party_id:
                 out.changed_parties.add(party_id)
-            read = {t: v for t, v in flatten(jsonable(mapped.values)).items() if t in owned}
+            read = {t: jsonable(v) for t, v in flatten(mapped.values).items() if t in owned}
             written = previous.last_known.get("written", {}) if previous is not None else {}
             out.refs.append(
                 ExternalRef(

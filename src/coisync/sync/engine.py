@@ -21,10 +21,10 @@ from coisync.errors import CoisyncError, ExitCode, TemporaryError
 from coisync.http import AuthError, HttpError
 from coisync.portfolio import PortfolioSettings
 from coisync.store import Store
-from coisync.sync import outbox, runs
+from coisync.sync import basis, outbox, runs
 from coisync.sync.connections import build_connector, connection_names
 from coisync.sync.evaluate import evaluate_changed
-from coisync.sync.plan import Plan, plan_connection
+from coisync.sync.plan import Plan, plan_connection, plan_digest
 from coisync.sync.pull import pull_stream
 from coisync.sync.push import push_connection
 from coisync.sync.settings import SyncSettings
@@ -120,7 +120,6 @@ class SyncEngine:
             self.store,
             self.portfolio,
             as_of=options.as_of,
-            full=options.full,
             progress=lambda n: self.progress("evaluate", n),
         )
         summary.evaluated, summary.verdicts_changed = evaluated.evaluated, evaluated.changed
@@ -162,13 +161,13 @@ class SyncEngine:
     def _plan_and_push(
         self, connector: Connector, part: ConnectionSummary, run_id: str, options: SyncOptions
     ) -> None:
+        name, policy = connector.config.name, self.settings.conflict_policy
+        digest = plan_digest(connector, "sync", policy)
+        planned_at = datetime.now(tz=UTC)
         with self.store.transaction() as conn:
+            since = basis.plan_since(conn, name, "sync", digest)
             plan = plan_connection(
-                conn,
-                connector,
-                run_id,
-                policy=self.settings.conflict_policy,
-                record_conflicts=not options.dry_run,
+                conn, connector, run_id, policy=policy, record_conflicts=not options.dry_run, since=since
             )
             part.records, part.planned, part.conflicts = plan.records, len(plan.writes), plan.conflicts
             part.plan_lines = describe(plan)
@@ -192,6 +191,13 @@ class SyncEngine:
             )
             if part.push.stopped is not None:
                 part.error, part.error_exit = str(part.push.stopped), int(ExitCode.TEMPORARY)
+        pushed = part.push is None or (part.push.stopped is None and not part.push.failed)
+        # Nothing examined since the kept basis: it still holds (and the store stays as it was).
+        if cap is None and pushed and (since is None or plan.examined):
+            with self.store.transaction() as conn:
+                if not any(True for _ in outbox.open_rows(conn, name)):
+                    kept = {"since": planned_at.isoformat(), "digest": digest}
+                    basis.put(conn, name, basis.plan_key("sync"), kept, run_id)
 
     def _cap_message(self, plan: Plan, options: SyncOptions) -> str | None:
         fraction = options.max_write_fraction or self.settings.max_write_fraction

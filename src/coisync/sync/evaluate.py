@@ -1,8 +1,10 @@
 """The evaluate step: re-judge the parties whose inputs changed, or whose next review day came.
 
 A party is re-evaluated when it is marked changed (any ingest path or pull marks it), when it
-has no stored verdict yet, when its ``next_review`` day has arrived (policies expire and enter
-expiring windows without any record changing), or on ``--full``. Each verdict is stored with the
+has no stored verdict yet, or when its ``next_review`` day has arrived (policies expire and enter
+expiring windows without any record changing). Every party is judged again when the portfolio
+settings, templates, ratings table or coisync version differ from those of the last evaluation
+(:mod:`coisync.sync.basis`). Each verdict is stored with the
 canonical values it asks platforms to show; the changed-party marks are cleared in the same
 transaction, so a crash re-evaluates rather than forgets.
 """
@@ -26,7 +28,7 @@ from coisync.store import Store, schema
 from coisync.store.engine import read_connection
 from coisync.store.queries import party_bundles
 from coisync.store.review import party_changes
-from coisync.sync import tables
+from coisync.sync import basis, tables
 from coisync.sync.desired import desired_values, next_review
 from coisync.sync.values import dumps
 
@@ -89,8 +91,11 @@ def evaluate_changed(
     result = EvaluateResult()
     started = datetime.now(tz=UTC)
     day = as_of or started.date()
+    settings_digest = basis.settings_digest(settings)
     with read_connection(store.engine) as conn:
-        due = parties_to_evaluate(conn, day, full=full)
+        kept = basis.get(conn, *basis.EVALUATION)
+        everything = full or kept is None or kept.get("digest") != settings_digest
+        due = parties_to_evaluate(conn, day, full=everything)
         properties: Mapping[str, Property] = {p.id: p for p in store.iter_properties()}
     rules = list(default_rules())
     for start in range(0, len(due), CHUNK):
@@ -128,4 +133,7 @@ def evaluate_changed(
         result.evaluated += len(rows)
         if progress:
             progress(len(chunk))
+    if everything or kept is None:
+        with store.transaction() as conn:
+            basis.put(conn, *basis.EVALUATION, {"digest": settings_digest}, None)
     return result

@@ -16,6 +16,7 @@ wrote and then read back (an echo) is not a change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from coisync.connector import Connector, WriteOp, WriteTarget
 from coisync.mapping.paths import parse_path
 from coisync.model import EntityKind, ExternalRef
 from coisync.store import schema
-from coisync.store.refs import iter_connection_refs, upsert_refs
+from coisync.store.refs import iter_connection_refs, ref_key, upsert_refs
 from coisync.sync import outbox
 from coisync.sync.tables import conflicts, verdicts
 from coisync.sync.values import dumps, flatten, jsonable
@@ -57,6 +58,7 @@ class Plan:
 
     connection: str
     records: int = 0
+    examined: int = 0
     writes: list[PlannedWrite] = field(default_factory=list)
     conflicts: int = 0
     unmapped: list[str] = field(default_factory=list)
@@ -108,6 +110,39 @@ def _desired_index(conn: Connection, refs: list[ExternalRef]) -> dict[tuple[str,
         elif kind_name == "certificate" and entity_id in body["certificates"]:
             index[(kind_name, entity_id)] = body["certificates"][entity_id]
     return index
+
+
+def _touched(since: datetime) -> sa.ColumnElement[bool]:
+    """Refs written since ``since``, or whose party (directly or through its certificate or
+    agreement) was judged since."""
+    t, certs, agreements = schema.external_refs, schema.certificates, schema.agreements
+    judged = sa.select(verdicts.c.party_id).where(verdicts.c.evaluated_at >= since)
+    return sa.or_(
+        t.c.updated_at >= since,
+        sa.and_(t.c.entity_kind == EntityKind.PARTY.value, t.c.entity_id.in_(judged)),
+        sa.and_(
+            t.c.entity_kind == EntityKind.CERTIFICATE.value,
+            t.c.entity_id.in_(
+                sa.select(certs.c.id).where(certs.c.is_latest.is_(True), certs.c.party_id.in_(judged))
+            ),
+        ),
+        sa.and_(
+            t.c.entity_kind == EntityKind.AGREEMENT.value,
+            t.c.entity_id.in_(sa.select(agreements.c.id).where(agreements.c.party_id.in_(judged))),
+        ),
+    )
+
+
+def plan_digest(connector: Connector, job: str, policy: str) -> str:
+    """A digest of what shapes a connection's plan besides its records: the mapping of every
+    record type and the conflict policy (a change makes the next plan a complete one)."""
+    mapping = connector.mapping
+    parts = [
+        job,
+        policy,
+        *(f"{name}={mapping.records[name].spec.model_dump_json()}" for name in sorted(mapping.records)),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _chunks(items: Iterable[ExternalRef], size: int) -> Iterator[list[ExternalRef]]:
@@ -200,12 +235,16 @@ def plan_connection(
     policy: str = KEEP_THEIRS,
     record_conflicts: bool = True,
     desired: DesiredIndex | None = None,
+    since: datetime | None = None,
 ) -> Plan:
     """Plan the writes of one connection (nothing is written to the platform here).
 
     ``job`` selects the coisync-owned fields planned (the mapping's ``job``); ``desired``
     supplies that job's desired values (default: the verdicts the sync job stores), so another
     job such as reconciliation plans its own fields through this same planner and outbox.
+    ``since`` (the start of the last complete plan on the same basis, :mod:`coisync.sync.basis`)
+    limits the plan to refs written since and refs of parties judged since: nothing else can
+    plan differently. ``Plan.records`` still counts every writable record (the write cap's base).
     """
     desired_for = desired or _desired_index
     name = connector.config.name
@@ -221,12 +260,20 @@ def plan_connection(
     if not writable:
         return plan
     shown = ShownValues(connector, job)
-    refs = (r for r in iter_connection_refs(conn, name) if r.platform_type in writable)
+    t = schema.external_refs
+    of_types = t.c.platform_type.in_(sorted(writable))
+    refs = iter_connection_refs(
+        conn, name, where=of_types if since is None else sa.and_(of_types, _touched(since))
+    )
+    if since is not None:
+        count = sa.select(sa.func.count()).select_from(t).where(t.c.connection == name, of_types)
+        plan.records = int(conn.execute(count).scalar_one())
     for chunk in _chunks(refs, CHUNK):
         index = desired_for(conn, chunk)
         claimed: list[ExternalRef] = []
         for ref in chunk:
-            plan.records += 1
+            plan.records += int(since is None)
+            plan.examined += 1
             desired_all = index.get((ref.entity_kind.value, ref.entity_id))
             if desired_all is None:
                 continue
@@ -279,7 +326,7 @@ def plan_connection(
             )
             before = {t: read.get(t) for t in fields}
             plan.writes.append(PlannedWrite(op, before, (ref.entity_kind.value, ref.entity_id)))
-        upsert_refs(conn, claimed)
+        upsert_refs(conn, claimed, stored={ref_key(r): r for r in chunk})
     return plan
 
 
@@ -291,5 +338,4 @@ def _claim(ref: ExternalRef, agreed: Mapping[str, Any]) -> ExternalRef:
     """
     known = dict(ref.last_known)
     known["written"] = {**known.get("written", {}), **agreed}
-    updated = {"last_known": known, "updated_at": datetime.now(tz=UTC)}
-    return ExternalRef.model_validate({**ref.model_dump(), **updated}, strict=False)
+    return ref.model_copy(update={"last_known": known, "updated_at": datetime.now(tz=UTC)})

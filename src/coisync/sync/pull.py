@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,11 +23,12 @@ from sqlalchemy.engine import Connection
 
 from coisync.connector import Connector, Cursor, PlatformRecord, Quarantined, RecordBatch, Stream
 from coisync.errors import StoreError
-from coisync.model import CanonicalModel, ExternalRef
-from coisync.store import RECORD_TABLES, Store
+from coisync.model import CanonicalModel
+from coisync.store import RECORD_TABLES, Store, schema
 from coisync.store.queries import load
-from coisync.store.refs import RefKey, get_refs, upsert_refs
-from coisync.store.review import mark_party_changed
+from coisync.store.refs import RefKey, get_refs, stored_hashes, upsert_refs
+from coisync.store.review import mark_parties_changed
+from coisync.store.upsert import record_id
 from coisync.sync import crashpoints
 from coisync.sync.assemble import Assembler, related_keys
 from coisync.sync.tables import quarantine
@@ -132,6 +134,25 @@ def _resolve_quarantine(
         )
 
 
+def _parties_at(conn: Connection, property_ids: Sequence[str]) -> set[str]:
+    """Parties whose verdict depends on these properties (holder and additional-insured names,
+    templates): those with an agreement there, and those listing the property."""
+    a, p = schema.agreements, schema.parties
+    found: set[str] = set()
+    for start in range(0, len(property_ids), 500):
+        chunk = list(property_ids[start : start + 500])
+        found.update(conn.execute(sa.select(a.c.party_id).where(a.c.property_id.in_(chunk))).scalars())
+    if len(property_ids) <= 20:
+        for property_id in property_ids:
+            found.update(
+                conn.execute(sa.select(p.c.id).where(p.c.body.contains(f'"{property_id}"'))).scalars()
+            )
+    else:  # many changed properties: one pass over the parties instead of a scan per property
+        listed = re.compile("|".join(re.escape(f'"{pid}"') for pid in property_ids))
+        found.update(row.id for row in conn.execute(sa.select(p.c.id, p.c.body)) if listed.search(row.body))
+    return found
+
+
 def ref_defaults(connector: Connector) -> dict[str, str]:
     """The record type a plain ``party_ref`` / ``property_ref`` means: the connector's only one."""
     defaults: dict[str, str] = {}
@@ -142,8 +163,18 @@ def ref_defaults(connector: Connector) -> dict[str, str]:
     return defaults
 
 
-def _changed(record: PlatformRecord, ref: ExternalRef | None) -> bool:
-    return ref is None or ref.content_hash != record.content_hash
+def _stored_hashes(
+    conn: Connection, connection: str, records: Sequence[PlatformRecord]
+) -> dict[tuple[str, str], str | None]:
+    """Stored fingerprints of a batch's records, by (platform type, platform id)."""
+    by_type: dict[str, list[str]] = {}
+    for record in records:
+        by_type.setdefault(record.platform_type, []).append(record.platform_id)
+    found: dict[tuple[str, str], str | None] = {}
+    for platform_type, ids in by_type.items():
+        for platform_id, digest in stored_hashes(conn, connection, platform_type, ids).items():
+            found[(platform_type, platform_id)] = digest
+    return found
 
 
 @lru_cache(maxsize=64)
@@ -189,16 +220,16 @@ def write_batch(
     records = [replace(r, content_hash=fingerprint(r.content_hash, salt)) for r in records]
     with store.transaction() as conn:
         crashpoints.watch_statements(conn, "pull.statement")
-        own: list[RefKey] = [(name, r.platform_type, r.platform_id) for r in records]
-        known = get_refs(conn, own)
-        pending = [r for r in records if _changed(r, known.get((name, r.platform_type, r.platform_id)))]
-        related: list[RefKey] = []
+        # Unchanged records are recognised by their stored fingerprint alone, before any work.
+        hashes = _stored_hashes(conn, name, records)
+        pending = [r for r in records if hashes.get((r.platform_type, r.platform_id)) != r.content_hash]
+        related: list[RefKey] = [(name, r.platform_type, r.platform_id) for r in pending]
         mapped_records = {}
         for record in pending:
             mapped = mapping.forward(record.raw)
             mapped_records[(name, record.platform_type, record.platform_id)] = mapped
             related.extend(related_keys(name, mapped.values, assembler.ref_defaults))
-        known.update(get_refs(conn, related))
+        known = get_refs(conn, related)
         record_type = ENTITY_RECORD_TYPE.get(stream.entity)
         existing: Mapping[str, CanonicalModel] = {}
         if record_type:
@@ -210,15 +241,18 @@ def write_batch(
         batch.unchanged += len(records) - len(pending)
         for rtype, models in batch.models.items():
             store.upsert(rtype, models, conn=conn)
-        upsert_refs(conn, batch.refs)
+        upsert_refs(conn, batch.refs, stored=known)
         all_quarantined = [*quarantined, *batch.quarantined]
         _quarantine(conn, name, all_quarantined, run_id)
         bad = {(q.platform_type, q.platform_id) for q in batch.quarantined}
         _resolve_quarantine(
             conn, name, stream.name, [r for r in pending if (r.platform_type, r.platform_id) not in bad]
         )
-        for party_id in sorted(batch.changed_parties):
-            mark_party_changed(conn, party_id, f"{name}/{stream.name}")
+        changed_parties = set(batch.changed_parties)
+        moved = [m for m in batch.models.get("property", ()) if existing.get(record_id(m)) != m]
+        if moved:
+            changed_parties |= _parties_at(conn, [record_id(m) for m in moved])
+        mark_parties_changed(conn, changed_parties, f"{name}/{stream.name}")
         crashpoints.hit("pull.before_commit")
         if cursor is not None:
             store.set_sync_state(name, stream.name, cursor.model_dump(mode="json"), run_id, conn=conn)

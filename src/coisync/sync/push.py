@@ -13,15 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from coisync.connector import Connector, WriteOp, WriteOutcome, WriteResult
 from coisync.errors import TemporaryError
 from coisync.http import AmbiguousWriteError, HttpError, PreconditionFailedError
-from coisync.model import ExternalRef
 from coisync.store import Store
-from coisync.store.refs import RefKey, get_refs, upsert_refs
+from coisync.store.refs import RefKey, record_written
 from coisync.sync import crashpoints, outbox
 from coisync.sync.outbox import OutboxRow
 from coisync.sync.values import flatten, jsonable
@@ -65,31 +63,17 @@ def _confirm(store: Store, row: OutboxRow, result: WriteResult | None) -> None:
 def _confirm_many(store: Store, rows: Sequence[tuple[OutboxRow, WriteResult | None]]) -> None:
     """Mark rows confirmed and record in their refs what coisync wrote, in one transaction."""
     with store.transaction() as conn:
-        keyed: list[tuple[OutboxRow, WriteResult | None, RefKey]] = []
+        written: list[tuple[RefKey, dict[str, Any], str | None]] = []
         for row, result in rows:
             op = row.op
             platform_id = (result.platform_id if result else None) or op.platform_id
-            changed_id = platform_id if platform_id != op.platform_id else None
-            keyed.append((row, result, (op.connection, op.platform_type, platform_id or "")))
-            if changed_id is not None:
-                outbox.set_state(conn, op.op_id, outbox.CONFIRMED, platform_id=changed_id)
+            if platform_id != op.platform_id:
+                outbox.set_state(conn, op.op_id, outbox.CONFIRMED, platform_id=platform_id)
+            if platform_id:
+                key = (op.connection, op.platform_type, platform_id)
+                written.append((key, dict(jsonable(op.desired)), result.version if result else None))
         outbox.mark_confirmed(conn, [row.op.op_id for row, _ in rows])
-        refs = get_refs(conn, [key for *_, key in keyed if key[2]])
-        updated: list[ExternalRef] = []
-        now = datetime.now(tz=UTC)
-        for row, result, key in keyed:
-            ref = refs.get(key)
-            if ref is None:
-                continue
-            desired = dict(jsonable(row.op.desired))
-            known = dict(ref.last_known)
-            known["read"] = {**known.get("read", {}), **desired}
-            known["written"] = {**known.get("written", {}), **desired}
-            values: dict[str, Any] = {"last_known": known, "updated_at": now}
-            if result is not None and result.version:
-                values["version"] = result.version
-            updated.append(ExternalRef.model_validate({**ref.model_dump(), **values}, strict=False))
-        upsert_refs(conn, updated)
+        record_written(conn, written)
 
 
 def _finish(store: Store, row: OutboxRow, state: str, message: str) -> None:

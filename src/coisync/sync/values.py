@@ -27,9 +27,23 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _default(value: Any) -> Any:
+    converted = jsonable(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    return converted
+
+
 def dumps(value: Any) -> str:
-    """Canonical JSON text (sorted keys, no whitespace)."""
-    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Canonical JSON text (sorted keys, no whitespace): the text of :func:`jsonable`'s copy.
+
+    Plain JSON values are encoded directly; only the values JSON has no spelling for (dates,
+    Decimals, models) go through :func:`jsonable`, so the common case costs one encoder pass.
+    """
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+    except TypeError:  # e.g. keys of mixed types, which only jsonable's copy can sort
+        return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from coisync.connector import Cursor, PlatformRecord, Quarantined, RecordBatch, Stream, batch_records
-from coisync.connector.mapped import NUMERIC_ID, mapped_record
+from coisync.connector.mapped import NUMERIC_ID, identified_record
 from coisync.http import AuthError
 from coisync.model import EntityKind
 from coisync_mri.api import (
@@ -83,7 +83,7 @@ class MriStream(Stream):
         """Mapped records and quarantined rows."""
         mapping = self.connector.mapping.record(self.platform_type)
         for raw in self.raw_rows(cursor):
-            yield mapped_record(self, self.prepare(raw), mapping, id_pattern=self.id_pattern)
+            yield identified_record(self, self.prepare(raw), mapping, id_pattern=self.id_pattern)
 
     def read(self, cursor: Cursor) -> Iterator[RecordBatch]:
         """Yield the rows changed since ``cursor`` (see the module docs)."""

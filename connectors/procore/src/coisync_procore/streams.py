@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from coisync.connector import Cursor, RecordBatch, Stream, batch_records
-from coisync.connector.mapped import NUMERIC_ID, mapped_record
+from coisync.connector.mapped import NUMERIC_ID, identified_record
 from coisync.http import Page, PageNumberLinkPaginator, SystemClock
 from coisync.mapping.parsing import parse_datetime
 from coisync.model import EntityKind
@@ -78,7 +78,7 @@ class ProcoreStream(Stream):
             for page in self.connector.session.paginate(self.path(), paginator, params):
                 totals.add(_total(page))
                 for raw in page.records:
-                    yield mapped_record(self, raw, mapping, id_pattern=NUMERIC_ID)
+                    yield identified_record(self, raw, mapping, id_pattern=NUMERIC_ID)
 
         for batch in batch_records(self.name, items(), cursor, batch_size=self.batch_size):
             if len(totals) > 1 and batch.cursor != cursor:

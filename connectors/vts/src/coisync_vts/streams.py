@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from coisync.connector import Cursor, PlatformRecord, Quarantined, RecordBatch, Stream, batch_records
 from coisync.connector.cursor import cursor_key
-from coisync.connector.mapped import NUMERIC_ID, mapped_record
+from coisync.connector.mapped import NUMERIC_ID, identified_record
 from coisync.model import EntityKind
 from coisync_vts.api import (
     ASSETS,
@@ -67,7 +67,7 @@ class VtsStream(Stream):
         """Mapped records and quarantined resources."""
         mapping = self.connector.mapping.record(self.platform_type)
         for raw in self.api.resources(self.path, updated_since=self.since(cursor)):
-            yield mapped_record(self, raw, mapping, id_pattern=NUMERIC_ID)
+            yield identified_record(self, raw, mapping, id_pattern=NUMERIC_ID)
 
     def read(self, cursor: Cursor) -> Iterator[RecordBatch]:
         """Yield the records changed since ``cursor`` (see the module docs)."""
@@ -172,7 +172,7 @@ class TenantStream(VtsStream):
         """Mapped tenants (with their contact) and quarantined resources."""
         mapping = self.connector.mapping.record(self.platform_type)
         for raw in self.changed_tenants(self.since(cursor)):
-            yield mapped_record(
+            yield identified_record(
                 self, self.with_contact(raw), mapping, id_pattern=NUMERIC_ID, cursor_path=CURSOR_FIELD
             )
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from xml.etree.ElementTree import Element
 
 from coisync.connector import Cursor, RecordBatch, Stream, batch_records
-from coisync.connector.mapped import mapped_record
+from coisync.connector.mapped import identified_record
 from coisync.model import EntityKind
 from coisync_yardi.client import COMMON_DATA, VENDOR_INVOICING, YardiClient
 from coisync_yardi.records import policy_records, raw_records, without_insurance
@@ -51,7 +51,7 @@ class YardiStream(Stream):
         """Yield the records changed since ``cursor`` (see the module docs)."""
         mapping = self.connector.mapping.record(self.platform_type)
         raws = self.records(self.fetch(cursor))
-        items = (mapped_record(self, raw, mapping, id_pattern=YARDI_CODE) for raw in raws)
+        items = (identified_record(self, raw, mapping, id_pattern=YARDI_CODE) for raw in raws)
         yield from batch_records(self.name, items, cursor, batch_size=self.batch_size)
 
 
