@@ -203,7 +203,12 @@ def _child_rss() -> int:
 
 
 def bare_fetch(base_url: str) -> tuple[float, int]:
-    """Fetch and decode every page of both listings with a plain client; returns (seconds, pages)."""
+    """Fetch and decode every page of both listings with a plain client; returns (seconds, pages).
+
+    The same pages as a ``--full`` run reads: the same listings with the same ``updated_at``
+    window (from the beginning to now), so the emulator does the same work for both.
+    """
+    window = f"1970-01-01T00:00:00Z...{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}"
     started = time.perf_counter()
     pages = 0
     with httpx.Client(base_url=base_url, timeout=120, trust_env=False) as client:
@@ -213,8 +218,8 @@ def bare_fetch(base_url: str) -> tuple[float, int]:
         ).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(COMPANY_ID)}
         for path, params in (
-            ("/rest/v1.0/vendors", {"company_id": COMPANY_ID}),
-            (f"/rest/v1.0/companies/{COMPANY_ID}/insurances", {}),
+            ("/rest/v1.0/vendors", {"company_id": COMPANY_ID, "filters[updated_at]": window}),
+            (f"/rest/v1.0/companies/{COMPANY_ID}/insurances", {"filters[updated_at]": window}),
         ):
             page = 1
             while True:

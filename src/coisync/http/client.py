@@ -33,6 +33,7 @@ from coisync.http.retry import (
     RetryableOutcome,
     RetryPolicy,
 )
+from coisync.readahead import read_ahead as read_ahead_items
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +177,8 @@ class HttpSession:
         path: str,
         paginator: str | Mapping[str, Any] | Paginator = "none",
         params: Mapping[str, Any] | None = None,
+        *,
+        read_ahead: int = 0,
     ) -> Iterator[Page]:
         """Yield the pages of a listing, one GET per page.
 
@@ -183,13 +186,19 @@ class HttpSession:
             path: The listing's path.
             paginator: A paginator name, ``{"type": name, **options}``, or an instance.
             params: Query parameters for the first page (filters, ordering).
+            read_ahead: Pages fetched ahead by a thread while the caller handles the current one
+                (:mod:`coisync.readahead`). Only for a caller that makes no other request on
+                this session while it iterates (the session is not shared between threads).
 
         Raises:
             PaginationLoopError: A next-page cursor repeated.
             PaginationLimitError: The listing passed the paginator's page cap.
             InvalidResponseError: A page is not JSON of the expected shape.
         """
-        pager = create_paginator(paginator)
+        pages = self._pages(path, create_paginator(paginator), params)
+        return read_ahead_items(pages, read_ahead, "pages") if read_ahead else pages
+
+    def _pages(self, path: str, pager: Paginator, params: Mapping[str, Any] | None) -> Iterator[Page]:
         page_request: PageRequest | None = pager.first_request(params or {})
         number = 0
         while page_request is not None:

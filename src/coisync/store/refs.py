@@ -208,6 +208,15 @@ def stored_hashes(
     return found
 
 
+def all_hashes(conn: Connection, connection: str, platform_type: str) -> dict[str, str | None]:
+    """The stored content hash of every ref of one record type of a connection."""
+    t = schema.external_refs
+    query = sa.select(t.c.platform_id, t.c.content_hash).where(
+        t.c.connection == connection, t.c.platform_type == platform_type
+    )
+    return dict(conn.execute(query).tuples().all())
+
+
 def get_refs(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, ExternalRef]:
     """The refs that exist among ``keys``, fetched in chunks (one query per chunk)."""
     found: dict[RefKey, ExternalRef] = {}

@@ -155,6 +155,7 @@ class SyncEngine:
                     full=full,
                     progress=lambda n: self.progress("pull", n),
                     max_batch=self.settings.max_batch_records,
+                    read_ahead_depth=self.settings.read_ahead,
                 )
             )
 

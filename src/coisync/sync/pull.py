@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -24,13 +23,20 @@ from sqlalchemy.engine import Connection
 from coisync.connector import Connector, Cursor, PlatformRecord, Quarantined, RecordBatch, Stream
 from coisync.errors import StoreError
 from coisync.model import CanonicalModel
+from coisync.readahead import read_ahead
 from coisync.store import RECORD_TABLES, Store, schema
 from coisync.store.queries import load
-from coisync.store.refs import RefKey, get_refs, stored_hashes, upsert_refs
+from coisync.store.refs import RefKey, get_refs, upsert_refs
 from coisync.store.review import mark_parties_changed
 from coisync.store.upsert import record_id
 from coisync.sync import crashpoints
 from coisync.sync.assemble import Assembler, related_keys
+from coisync.sync.fingerprints import (
+    StoredFingerprints,
+    fingerprint,
+    mapping_fingerprint,
+    stored_fingerprints,
+)
 from coisync.sync.tables import quarantine
 from coisync.sync.values import dumps
 
@@ -163,36 +169,6 @@ def ref_defaults(connector: Connector) -> dict[str, str]:
     return defaults
 
 
-def _stored_hashes(
-    conn: Connection, connection: str, records: Sequence[PlatformRecord]
-) -> dict[tuple[str, str], str | None]:
-    """Stored fingerprints of a batch's records, by (platform type, platform id)."""
-    by_type: dict[str, list[str]] = {}
-    for record in records:
-        by_type.setdefault(record.platform_type, []).append(record.platform_id)
-    found: dict[tuple[str, str], str | None] = {}
-    for platform_type, ids in by_type.items():
-        for platform_id, digest in stored_hashes(conn, connection, platform_type, ids).items():
-            found[(platform_type, platform_id)] = digest
-    return found
-
-
-@lru_cache(maxsize=64)
-def _spec_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def mapping_fingerprint(connector: Connector, platform_type: str) -> str:
-    """A digest of the mapping a record type is read through."""
-    spec = connector.mapping.record(platform_type).spec
-    return _spec_digest(spec.model_dump_json())
-
-
-def fingerprint(content_hash: str, salt: str) -> str:
-    """A record's content hash bound to the mapping it was read through."""
-    return hashlib.sha256(f"{content_hash}|{salt}".encode()).hexdigest()
-
-
 def hash_text(text: str) -> str:
     """A short digest of a text (quarantine keys for records without an id)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
@@ -221,7 +197,7 @@ def write_batch(
     with store.transaction() as conn:
         crashpoints.watch_statements(conn, "pull.statement")
         # Unchanged records are recognised by their stored fingerprint alone, before any work.
-        hashes = _stored_hashes(conn, name, records)
+        hashes = stored_fingerprints(conn, name, records)
         pending = [r for r in records if hashes.get((r.platform_type, r.platform_id)) != r.content_hash]
         related: list[RefKey] = [(name, r.platform_type, r.platform_id) for r in pending]
         mapped_records = {}
@@ -294,19 +270,37 @@ def pull_stream(
     full: bool = False,
     progress: Callable[[int], None] | None = None,
     max_batch: int | None = None,
+    read_ahead_depth: int = 0,
 ) -> StreamResult:
     """Read one stream from its saved cursor into the store.
 
     ``max_batch`` caps the records committed per transaction: a larger batch of the stream is
     committed in parts, every part but the last with the cursor already saved before it.
+    ``read_ahead_depth`` batches are read ahead by a thread while the previous one is stored
+    (:mod:`coisync.readahead`).
     """
     name = connector.config.name
     result = StreamResult(connection=name, stream=stream.name)
     cursor = saved_cursor(store, name, stream, full=full)
-    for batch in split_batches(stream.read(cursor), cursor, max_batch):
+    batches = read_ahead(stream.read(cursor), read_ahead_depth, f"{name}-{stream.name}")
+    unsaved: Cursor | None = None  # the cursor after batches that changed nothing, saved at the end
+    known = StoredFingerprints(store, connector)
+    for batch in split_batches(batches, cursor, max_batch):
+        if not batch.quarantined and known.unchanged(batch.records):
+            # Nothing to write: no transaction, no commit; its cursor rides along to the next one.
+            unsaved = batch.cursor
+            result.read += len(batch)
+            result.unchanged += len(batch.records)
+            result.batches += 1
+            crashpoints.hit("pull.batch")
+            if progress:
+                progress(len(batch))
+            continue
+        unsaved = None
         changed, unchanged, quarantined = write_batch(
             store, connector, stream, batch.records, batch.quarantined, batch.cursor, run_id
         )
+        known.refresh(batch.records)
         result.read += len(batch)
         result.changed += changed
         result.unchanged += unchanged
@@ -314,6 +308,8 @@ def pull_stream(
         result.batches += 1
         if progress:
             progress(len(batch))
+    if unsaved is not None:
+        store.set_sync_state(name, stream.name, unsaved.model_dump(mode="json"), run_id)
     if result.batches == 0:
         # An empty stream still records that it was read (a non-null state for the next run).
         store.set_sync_state(name, stream.name, cursor.model_dump(mode="json"), run_id)

@@ -7,6 +7,7 @@ conflict_policy = "keep_theirs" # or "ours": what to do when a person changed a 
 expected_interval_hours = 26    # coisync health: a connection older than this is unhealthy
 max_batch_records = 500         # optional: most records committed per pull transaction
 max_write_batch = 200           # optional: most writes per request where the platform batches
+read_ahead = 1                  # batches a stream reads ahead while the previous one is stored (0: off)
 ```
 """
 
@@ -37,6 +38,9 @@ class SyncSettings(BaseModel):
     )
     max_write_batch: int | None = Field(
         default=None, ge=1, description="Most writes per request (default: as many as the platform takes)"
+    )
+    read_ahead: int = Field(
+        default=1, ge=0, le=8, description="Batches read ahead while the previous one is stored (0: off)"
     )
 
 

@@ -75,7 +75,9 @@ class ProcoreStream(Stream):
         totals: set[str | None] = set()
 
         def items() -> Iterator[Any]:
-            for page in self.connector.session.paginate(self.path(), paginator, params):
+            # Nothing else uses the session while a listing is read: its next page is fetched
+            # while this one's records are identified.
+            for page in self.connector.session.paginate(self.path(), paginator, params, read_ahead=1):
                 totals.add(_total(page))
                 for raw in page.records:
                     yield identified_record(self, raw, mapping, id_pattern=NUMERIC_ID)

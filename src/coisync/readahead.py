@@ -1,0 +1,64 @@
+"""Read ahead: the next items of an iterator are produced by a thread while this one is used.
+
+A platform takes a while to answer each page, and committing a batch takes a while too. With
+``depth`` items read ahead by a thread, the two overlap (waiting on a socket or on SQLite
+releases the GIL). Items still arrive one at a time and in order (the pull commits each batch
+with its own cursor exactly as without read-ahead). An error of the iterator is raised to the
+reader where the item it stopped would have been; when the reader stops early, the thread
+stops at its next item. Used by the pull (batches ahead of the store) and by
+``HttpSession.paginate`` (pages ahead of a stream's record handling, where the stream asks).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_BATCH, _ERROR, _DONE = "batch", "error", "done"
+
+
+def read_ahead(items: Iterator[T], depth: int, name: str = "stream") -> Iterator[T]:
+    """``items`` as they come, produced by a thread up to ``depth`` items ahead (0: no thread)."""
+    if depth <= 0:
+        yield from items
+        return
+    channel: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(message: tuple[str, object]) -> bool:
+        while not stop.is_set():
+            try:
+                channel.put(message, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((_BATCH, item)):
+                    return
+            put((_DONE, None))
+        except BaseException as exc:  # handed to the reader, raised there
+            put((_ERROR, exc))
+
+    thread = threading.Thread(target=produce, name=f"coisync-read-ahead-{name}", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, payload = channel.get()
+            if kind == _BATCH:
+                yield payload  # type: ignore[misc]
+            elif kind == _ERROR:
+                assert isinstance(payload, BaseException)
+                raise payload
+            else:
+                break
+        thread.join()
+    finally:
+        stop.set()
