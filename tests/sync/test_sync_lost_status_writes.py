@@ -34,8 +34,8 @@ SEED = int(os.environ.get("COISYNC_FAULT_SEED") or 20_260_115)
 VENDORS = 8
 """One insurance per vendor, so each insurance's status is its vendor's verdict."""
 EXPIRED, IN_FORCE = "2025-12-31", "2027-03-31"
-BATCH_SIZES = (2, 3, 4, 1000)
-"""Status writes go out in ``PATCH .../insurances/sync`` batches of these sizes."""
+BATCH_SIZES = (1, 2, 3, 4, 1000)
+"""Status writes go out in ``PATCH .../insurances/sync`` batches of these sizes (1: a PATCH each)."""
 SYMPTOMS = (httpx.RemoteProtocolError, httpx.ReadTimeout, httpx.ReadError)
 MAX_RUNS = 5
 DONE = {"confirmed", "cancelled"}

@@ -58,7 +58,8 @@ class InsuranceStatusWriter(ProcoreWriter):
                 "PATCH",
                 f"{self.insurances_path}/{op.platform_id}",
                 json={"insurance": dict(op.payload)},
-                idempotency_key=op.op_id,  # same values again are harmless: safe to resend
+                # No idempotency key: Procore has none, so a PATCH whose answer was lost is not
+                # resent blindly; it is ambiguous and read back before anything is sent again.
             )
         except (HttpError, CircuitOpenError) as exc:
             return self.failed(op, exc)
