@@ -44,10 +44,12 @@ def notify_command(
     copying the property manager; tenants slower; renewals 60/30/14/0 days before expiry;
     after expiry the party, then the manager, then the owner). Every attempt is recorded in the
     audit log. An attempt interrupted after it may have been sent is reported as uncertain and
-    never resent: settle it with --resolve-uncertain ID --sent|--not-sent.
+    never resent: settle it with --resolve-uncertain ID --sent|--not-sent. A party with no
+    e-mail contact is recorded as blocked (audited) and listed by every run until a contact
+    appears; only the run that first finds it exits 1.
 
-    Exit codes: 0 ok, 1 some messages failed or are uncertain, 2 configuration, 4 another
-    notify run holds the lock.
+    Exit codes: 0 ok, 1 some messages failed or are uncertain, or a party became unreachable,
+    2 configuration, 4 another notify run holds the lock.
     """
     from coisync.followup.channels import ChannelContext, build_channels
     from coisync.followup.run import NotifyRun
@@ -94,24 +96,21 @@ def notify_command(
 
 def _print(data: dict[str, Any]) -> None:
     out = console()
-    names = sorted(
-        {ch for key in ("planned", "sent", "failed", "uncertain", "cancelled") for ch in data[key]}
-    )
-    rows = [
-        [ch, *(data[key].get(ch, 0) for key in ("planned", "sent", "failed", "uncertain", "cancelled"))]
-        for ch in names
-    ]
-    out.print(
-        table(
-            f"notify {data['run_id']} as of {data['as_of']}",
-            ["channel", "planned", "sent", "failed", "uncertain", "cancelled"],
-            rows,
-        )
-    )
+    keys = ("planned", "sent", "failed", "uncertain", "cancelled", "blocked")
+    names = sorted({ch for key in keys for ch in data[key]})
+    rows = [[ch, *(data[key].get(ch, 0) for key in keys)] for ch in names]
+    out.print(table(f"notify {data['run_id']} as of {data['as_of']}", ["channel", *keys], rows))
     for item in data["uncertain_attempts"]:
         out.print(
             f"UNCERTAIN {item['attempt_id']} party {item['party_id']} via {item['channel']}: may have been sent; "
             f"check, then run coisync notify --resolve-uncertain {item['attempt_id']} --sent|--not-sent",
+            markup=False,
+        )
+    for item in data["blocked_parties"]:
+        label = "BLOCKED (new)" if item["new"] else "BLOCKED"
+        out.print(
+            f"{label} party {item['party_id']} via {item['channel']} since {item['as_of']}: "
+            f"{item['message']} (its notices wait until it has one)",
             markup=False,
         )
     for item in data["failures"]:

@@ -10,8 +10,10 @@ import click
 from coisync.cli.context import AppContext, pass_app
 from coisync.cli.output import console, emit_json, table
 from coisync.errors import ExitCode
+from coisync.followup.blocks import open_blocks
 from coisync.model import Outcome, Status
 from coisync.portfolio import PartyVerdict, evaluate_portfolio
+from coisync.store.engine import read_connection
 
 PASSING = {Status.COMPLIANT, Status.NOT_REQUIRED}
 
@@ -57,13 +59,23 @@ def status_command(
 
     A party with active agreements is judged per agreement; one without (most vendors) per
     property it operates at, with the template assigned to its kind and category in
-    [portfolio.templates]. Exit code 0 when every party is compliant (or nothing is
+    [portfolio.templates]. Parties `coisync notify` cannot reach (no e-mail contact) are listed
+    after the table. Exit code 0 when every party is compliant (or nothing is
     required), 3 otherwise.
     """
     day: date | None = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
-    verdicts = list(evaluate_portfolio(app.store(), app.portfolio(), as_of=day, party_ids=party_ids or None))
+    store = app.store()
+    verdicts = list(evaluate_portfolio(store, app.portfolio(), as_of=day, party_ids=party_ids or None))
+    with read_connection(store.engine) as conn:
+        blocked = open_blocks(conn, [v.party.id for v in verdicts])
     if as_json:
-        emit_json({"as_of": day, "parties": [_verdict_json(v) for v in verdicts]})
+        emit_json(
+            {
+                "as_of": day,
+                "parties": [_verdict_json(v) for v in verdicts],
+                "followup_blocked": [b.as_dict(new=False) for b in blocked],
+            }
+        )
     else:
         out = console()
         rows = [
@@ -82,5 +94,7 @@ def status_command(
         )
         counts = Counter(v.status.value for v in verdicts)
         out.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no parties in the store")
+        for block in blocked:
+            out.print(f"follow-up blocked ({block.channel}): {block.message}", markup=False)
     failing = any(v.status not in PASSING for v in verdicts)
     ctx.exit(int(ExitCode.FINDINGS if failing else ExitCode.OK))

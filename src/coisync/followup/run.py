@@ -5,6 +5,10 @@ transaction **before** the channel is called, and ``sent`` or ``failed`` after. 
 between (the SMTP server may have accepted the message) leaves it ``uncertain``; an uncertain
 attempt is never sent again by a later run: it is reported until a person resolves it with
 ``coisync notify --resolve-uncertain ID --sent|--not-sent``.
+
+A party an addressed channel (e-mail) cannot reach is not a delivery failure but a data gap:
+it is recorded once as a block (:mod:`coisync.followup.blocks`), listed by every run, and
+counted as new (exit 1) only by the run that found it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from coisync.followup import state
+from coisync.followup import blocks, state
 from coisync.followup.cadence import Chase, case_id, chase_for, due_step, offsets, remaining_steps
 from coisync.followup.cadence import attempt_id as make_attempt_id
 from coisync.followup.channels import Channel, ChannelError
@@ -29,7 +33,7 @@ from coisync.store.engine import read_connection
 from coisync.sync import crashpoints
 
 log = logging.getLogger("coisync.followup")
-COUNTS = ("planned", "sent", "failed", "uncertain", "cancelled")
+COUNTS = ("planned", "sent", "failed", "uncertain", "cancelled", "blocked")
 
 
 @dataclass
@@ -40,11 +44,12 @@ class NotifySummary:
     messages: list[dict[str, Any]] = field(default_factory=list)
     uncertain: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
+    blocked: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when nothing failed and nothing is uncertain."""
-        return not self.counts["failed"] and not self.uncertain
+        """True when nothing failed, nothing is uncertain and no party became unreachable this run."""
+        return not self.counts["failed"] and not self.uncertain and not any(b["new"] for b in self.blocked)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -53,6 +58,7 @@ class NotifySummary:
             "messages": self.messages,
             "uncertain_attempts": self.uncertain,
             "failures": self.failures,
+            "blocked_parties": self.blocked,
         }
 
 
@@ -89,10 +95,14 @@ class NotifyRun:
         self.dry_run = dry_run
         self.env = template_environment(settings.template_dir)
         self.summary = NotifySummary()
+        self._blocks: dict[tuple[str, str], blocks.BlockRow] = {}
+        self._new_blocks: set[tuple[str, str]] = set()
 
     def run(self, ended_agreement_parties: set[str] | None = None) -> NotifySummary:
         """Go through every party once; report uncertain attempts left by earlier runs."""
         ended = ended_agreement_parties if ended_agreement_parties is not None else self._ended_agreements()
+        with read_connection(self.store.engine) as conn:
+            self._blocks = {(b.party_id, b.channel): b for b in blocks.open_blocks(conn)}
         for verdict in evaluate_portfolio(self.store, self.portfolio, as_of=self.as_of):
             self._party(verdict, ended)
         if not self.dry_run:
@@ -105,6 +115,9 @@ class NotifyRun:
                      "step": row.step + 1, "recipients": row.recipients, "since": row.created_at.isoformat()}
                 )  # fmt: skip
                 self.summary.counts["uncertain"][row.channel] += 1
+        for key, block in sorted(self._blocks.items(), key=lambda kv: (kv[1].since, kv[0])):
+            self.summary.blocked.append(block.as_dict(new=key in self._new_blocks))
+            self.summary.counts["blocked"][block.channel] += 1
         return self.summary
 
     def _ended_agreements(self) -> set[str]:
@@ -116,6 +129,7 @@ class NotifyRun:
 
     def _party(self, verdict: PartyVerdict, ended: set[str]) -> None:
         party = verdict.party
+        self._unblock(party.id, [c.email for c in party.contacts if c.email])
         cadence = self.settings.cadence(party.kind.value)
         items = open_items(verdict.evaluations)
         stop = "party_inactive" if not party.active else ("agreement_ended" if party.id in ended else None)
@@ -160,7 +174,33 @@ class NotifyRun:
             done = state.attempt_states(conn, current.case_id)
         notice = self._notice(verdict, current, step, len(offsets(current.track, cadence)), items)
         for channel in self.channels:
-            self._deliver(channel, notice, current, step, done.get((step, channel.name)))
+            self._deliver(channel, notice, current, step, done.get((step, channel.name)), party.legal_name)
+
+    def _unblock(self, party_id: str, addresses: list[str]) -> None:
+        """The party has an e-mail contact again: its blocks go (audited) and its notices go out."""
+        if not addresses:
+            return
+        for channel in self.channels:
+            block = self._blocks.pop((party_id, channel.name), None)
+            if block is not None and not self.dry_run:
+                blocks.clear_block(self.store, block, self.as_of, sorted(set(addresses)))
+
+    def _block(self, notice: Notice, case: state.CaseRow, step: int, channel: str, party_name: str) -> None:
+        """Record, the first time only, that ``channel`` has no address for the party."""
+        key = (notice.party_id, channel)
+        if key in self._blocks:
+            return  # known: listed by the run, not counted again
+        platforms = sorted({ref.connection for ref in self.store.refs_for_entity("party", notice.party_id)})
+        block = blocks.BlockRow(
+            party_id=notice.party_id, channel=channel, needed="e-mail",
+            message=blocks.no_contact_message(party_name, notice.party_id, "e-mail", platforms),
+            case_id=case.case_id, track=case.track, step=step, as_of=self.as_of, run_id=self.run_id,
+            since=blocks.now(),
+        )  # fmt: skip
+        if not self.dry_run:
+            blocks.record_block(self.store, block)
+        self._blocks[key] = block
+        self._new_blocks.add(key)
 
     def _audience(
         self, verdict: PartyVerdict, track: str, step: int, steps: int
@@ -199,11 +239,20 @@ class NotifyRun:
         return render(self.env, context, party_id=verdict.party.id, case_id=case.case_id, to=to, cc=cc)
 
     def _deliver(
-        self, channel: Channel, notice: Notice, case: state.CaseRow, step: int, prior: str | None
+        self,
+        channel: Channel,
+        notice: Notice,
+        case: state.CaseRow,
+        step: int,
+        prior: str | None,
+        party_name: str,
     ) -> None:
         name = channel.name
         if prior in state.DONE_STATES or prior == state.UNCERTAIN:
             return  # sent once, or reported as uncertain below: never sent again
+        if getattr(channel, "requires_address", False) and not notice.to:
+            self._block(notice, case, step, name, party_name)
+            return
         key = make_attempt_id(case.case_id, step, name)
         entry = {"attempt_id": key, "party_id": notice.party_id, "track": case.track, "step": step + 1,
                  "channel": name, "to": list(notice.to), "cc": list(notice.cc), "subject": notice.subject}  # fmt: skip

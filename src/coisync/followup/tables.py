@@ -1,4 +1,5 @@
-"""The follow-up tables (migration ``0004_followup``): chase cases and delivery attempts."""
+"""The follow-up tables (migrations ``0004_followup``, ``0006_followup_blocks``): chase cases,
+delivery attempts and parties no channel can reach."""
 
 from __future__ import annotations
 
@@ -42,3 +43,20 @@ attempts = sa.Table(
     sa.Column("updated_at", TS, nullable=False),
 )
 """One row per (case, step, channel): its id is the idempotency key, so a step is sent once."""
+
+blocks = sa.Table(
+    "followup_blocks",
+    metadata,
+    sa.Column("party_id", sa.String(200), primary_key=True),
+    sa.Column("channel", sa.String(40), primary_key=True),
+    sa.Column("needed", sa.String(40), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("case_id", sa.String(64), nullable=False),
+    sa.Column("track", sa.String(20), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("run_id", sa.String(40), nullable=True),
+    sa.Column("since", TS, nullable=False),
+)
+"""A party a channel cannot reach (migration ``0006_followup_blocks``): recorded, and audited,
+the first time a due notice finds no address; the row goes (audited) once a contact appears."""

@@ -44,7 +44,12 @@ class Delivery:
 
 
 class Channel(Protocol):
-    """A way to deliver a notice (e-mail, a note in a platform, a webhook, a plugin's own)."""
+    """A way to deliver a notice (e-mail, a note in a platform, a webhook, a plugin's own).
+
+    A channel may also set ``requires_address = True`` (as e-mail does): a notice with no To
+    address is then not sent on it, and the run records the party as blocked (no contact)
+    instead of failing the attempt on every run (see :mod:`coisync.followup.blocks`).
+    """
 
     name: str
 

@@ -34,6 +34,8 @@ class EmailChannel:
     """Send notices through the SMTP server of ``[followup.smtp]``."""
 
     name = "email"
+    requires_address = True
+    """A notice with no To address is not sent: the run records the party as blocked instead."""
 
     def __init__(self, smtp: SmtpSettings) -> None:
         self.smtp = smtp
