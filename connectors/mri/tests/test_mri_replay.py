@@ -13,10 +13,8 @@ into placeholders before anything is written.
 from __future__ import annotations
 
 import base64
-import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from coisync_mri.config import MriConfig
@@ -26,25 +24,40 @@ from coisync_mri.emulator.envelope import row_time
 from mri_adapter import BUILDING, PASSWORD_ENV, USER_ENV, connection_table, mri_emulator, seed_insurance
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from coisync.connector import WriteOp, WriteOutcome, WriteTarget, parse_connection
+from coisync.connector import WriteOp, WriteOutcome, WriteTarget
 from coisync.http import FakeClock
-from coisync.sandbox.emulator import serve
 from coisync.testing import read_stream
-from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET, CassetteScrubber, cassette_vcr
-from coisync.testing.replay import ReplayWorld, block_network, recording, replay_session_factory
+from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET
+from coisync.testing.replay import (
+    ReplaySetup,
+    ReplayWorld,
+    assert_network_blocked,
+    guard_network,
+    recording,
+    scrubbed_cassettes,
+)
 
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes" / "mri"
 ORIGIN = "http://mri.emulator.test"
 CANARY_PARTNER_KEY = "CANARYPARTNERKEY7Q2"
 CANARY_USERNAME = f"{CANARY_CLIENT_ID}/CANARYDB/APIUSER/{CANARY_PARTNER_KEY}"
 World = ReplayWorld[MriConnector, MriEmulator]
+REPLAY = ReplaySetup(
+    connector="mri",
+    cassettes=CASSETTES,
+    origin=ORIGIN,
+    connector_type=MriConnector,
+    config_type=MriConfig,
+    table=lambda base_url: connection_table(base_url, page_size=4, buildings=()),
+    recorded_env={USER_ENV: CANARY_USERNAME, PASSWORD_ENV: CANARY_SECRET},
+    replayed_env={USER_ENV: "REPLAY/DB/APIUSER/KEY", PASSWORD_ENV: "replay-password"},
+)
 
 
 @pytest.fixture(autouse=True)
 def blocked_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """No socket may connect while replaying."""
-    if not recording():
-        block_network(monkeypatch)
+    guard_network(monkeypatch)
 
 
 def second_lease(emulator: MriEmulator) -> list[str]:
@@ -63,45 +76,13 @@ def second_lease(emulator: MriEmulator) -> list[str]:
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    clock = FakeClock()
-    name = f"{request.node.name}.yaml"
-    emulator = server = None
-    if recording():
+    def recorded(clock: FakeClock) -> MriEmulator:
         emulator = mri_emulator(tmp_path / "mri", clock)
         emulator.credentials = {CANARY_USERNAME: CANARY_SECRET}
-        server = serve(emulator)
-        base_url, credentials = server.url, (CANARY_USERNAME, CANARY_SECRET)
-        scrubber = CassetteScrubber([CANARY_USERNAME, CANARY_SECRET], {server.url: ORIGIN})
-        (CASSETTES / name).unlink(missing_ok=True)
-    else:
-        base_url, credentials = ORIGIN, ("REPLAY/DB/APIUSER/KEY", "replay-password")
-        scrubber = CassetteScrubber()
-    monkeypatch.setenv(USER_ENV, credentials[0])
-    monkeypatch.setenv(PASSWORD_ENV, credentials[1])
-    made: list[MriConnector] = []
+        return emulator
 
-    def make(**extra: Any) -> MriConnector:
-        table = {
-            **connection_table(base_url, page_size=4, buildings=()),
-            "connector": "mri",
-            "allow_private_network": True,
-            "allow_insecure_http": True,
-            **extra,
-        }
-        connector = MriConnector(
-            parse_connection("mri", table, MriConfig), replay_session_factory(clock), clock=clock
-        )
-        made.append(connector)
-        return connector
-
-    try:
-        with cassette_vcr(CASSETTES, scrubber, record=recording()).use_cassette(name):
-            yield World(make, emulator)
-    finally:
-        for connector in made:
-            connector.close()
-        if server is not None:
-            server.shutdown()
+    with REPLAY.world(request.node.name, monkeypatch, recorded) as world:
+        yield world
 
 
 def status_op(connector: MriConnector, platform_id: str, status: str, summary: str) -> WriteOp:
@@ -190,17 +171,7 @@ def test_replay_lease_note_then_unchanged(world: World) -> None:
 
 @pytest.mark.skipif(recording(), reason="replay-only: checks that the cassette refuses what it does not hold")
 def test_unrecorded_requests_and_changed_writes_fail(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(USER_ENV, "REPLAY/DB/APIUSER/KEY")
-    monkeypatch.setenv(PASSWORD_ENV, "replay-password")
-    table = {**connection_table(ORIGIN, page_size=4, buildings=()), "connector": "mri", "writes": True,
-             "allow_private_network": True, "allow_insecure_http": True}  # fmt: skip
-    clock = FakeClock()
-    with cassette_vcr(CASSETTES, CassetteScrubber()).use_cassette(
-        "test_replay_status_write_then_unchanged.yaml"
-    ):
-        connector = MriConnector(
-            parse_connection("mri", table, MriConfig), replay_session_factory(clock), clock=clock
-        )
+    with REPLAY.replaying("test_replay_status_write_then_unchanged", monkeypatch, writes=True) as connector:
         (record,), _, _ = read_stream(connector, "insurance")
         with pytest.raises(CannotOverwriteExistingCassetteException):
             connector.apply(status_op(connector, record.platform_id, "expired", "a different summary"))
@@ -208,24 +179,13 @@ def test_unrecorded_requests_and_changed_writes_fail(monkeypatch: pytest.MonkeyP
             connector.session.request(
                 "GET", "/mriapiservices/api.asp", params={"$api": "MRI_S-PMCM_Buildings"}
             )
-        connector.close()
 
 
 def test_network_is_blocked_while_replaying() -> None:
-    if recording():
-        pytest.skip("recording talks to the served emulator")
-    with pytest.raises(RuntimeError, match="network access is blocked"), socket.socket() as sock:
-        sock.connect(("127.0.0.1", 9))
+    assert_network_blocked()
 
 
 def test_mri_cassettes_hold_no_credential() -> None:
-    files = sorted(CASSETTES.glob("*.yaml"))
-    assert len(files) >= 5
     basic = base64.b64encode(f"{CANARY_USERNAME}:{CANARY_SECRET}".encode()).decode()
     forms = [CANARY_USERNAME, CANARY_PARTNER_KEY, CANARY_CLIENT_ID, CANARY_SECRET, basic, "127.0.0.1"]
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert "<AUTHORIZATION>" in text, f"{path.name} has no scrubbed Authorization header"
-        assert not [form for form in forms if form in text], (
-            f"{path.name} holds a credential or the live origin"
-        )
+    scrubbed_cassettes(CASSETTES, at_least=5, absent=forms, present=["<AUTHORIZATION>"])

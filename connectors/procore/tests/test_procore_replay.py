@@ -12,10 +12,7 @@ into placeholders before anything is written.
 
 from __future__ import annotations
 
-import os
-import socket
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,91 +23,61 @@ from coisync_procore.emulator import ProcoreEmulator
 from procore_adapter import COMPANY_ID, ID_ENV, SECRET_ENV, VENDOR_ID, procore_emulator, seed_insurances
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from coisync.connector import WriteOp, WriteOutcome, WriteTarget, parse_connection
-from coisync.http import FakeClock, HttpConfig, HttpSession
-from coisync.sandbox.emulator import derived_secret, serve
+from coisync.connector import WriteOp, WriteOutcome, WriteTarget
+from coisync.http import FakeClock
+from coisync.sandbox.emulator import derived_secret
 from coisync.testing import read_stream
-from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET, CassetteScrubber, cassette_vcr
+from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET
+from coisync.testing.replay import (
+    ReplaySetup,
+    ReplayWorld,
+    assert_network_blocked,
+    guard_network,
+    recording,
+    scrubbed_cassettes,
+)
 
-RECORDING = os.environ.get("COISYNC_RECORD") == "1"
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes" / "procore"
 ORIGIN = "http://procore.emulator.test"
 EMULATOR_SEED = 7  # procore_emulator's seed: the tokens it issued while recording are derivable
 
 
-@dataclass
-class World:
-    """A connector wired to the cassette, and the emulator behind it while recording."""
+def replay_table(base_url: str) -> dict[str, Any]:
+    """The company, four records a page and secret references."""
+    return {
+        "base_url": base_url,
+        "company_id": COMPANY_ID,
+        "page_size": 4,
+        "credentials": {"client_id": {"$env": ID_ENV}, "client_secret": {"$env": SECRET_ENV}},
+    }
 
-    make: Callable[..., ProcoreConnector]
-    emulator: ProcoreEmulator | None
 
-    def on_platform(self, change: Callable[[ProcoreEmulator], Any]) -> None:
-        """Change the platform (recording only: in replay the cassette already holds the effect)."""
-        if self.emulator is not None:
-            change(self.emulator)
+REPLAY = ReplaySetup(
+    connector="procore",
+    cassettes=CASSETTES,
+    origin=ORIGIN,
+    connector_type=ProcoreConnector,
+    config_type=ProcoreConfig,
+    table=replay_table,
+    recorded_env={ID_ENV: CANARY_CLIENT_ID, SECRET_ENV: CANARY_SECRET},
+    replayed_env={ID_ENV: "replay-client", SECRET_ENV: "replay-secret"},
+)
+World = ReplayWorld[ProcoreConnector, ProcoreEmulator]
 
 
 @pytest.fixture(autouse=True)
 def blocked_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """No socket may connect while replaying."""
-    if RECORDING:
-        return
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("network access is blocked in replay tests (COISYNC_RECORD=1 records)")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    guard_network(monkeypatch)
 
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    clock = FakeClock()
-    name = f"{request.node.name}.yaml"
-    emulator = None
-    if RECORDING:
-        emulator = procore_emulator(tmp_path / "procore", clock, **{CANARY_CLIENT_ID: CANARY_SECRET})
-        server = serve(emulator)
-        base_url, credentials = server.url, (CANARY_CLIENT_ID, CANARY_SECRET)
-        scrubber = CassetteScrubber([CANARY_CLIENT_ID, CANARY_SECRET], {server.url: ORIGIN})
-        (CASSETTES / name).unlink(missing_ok=True)
-    else:
-        base_url, credentials = ORIGIN, ("replay-client", "replay-secret")
-        scrubber = CassetteScrubber()
-    monkeypatch.setenv(ID_ENV, credentials[0])
-    monkeypatch.setenv(SECRET_ENV, credentials[1])
-    made: list[ProcoreConnector] = []
+    def recorded(clock: FakeClock) -> ProcoreEmulator:
+        return procore_emulator(tmp_path / "procore", clock, **{CANARY_CLIENT_ID: CANARY_SECRET})
 
-    def make(**extra: Any) -> ProcoreConnector:
-        data = {
-            "connector": "procore",
-            "base_url": base_url,
-            "company_id": COMPANY_ID,
-            "page_size": 4,
-            "allow_private_network": True,
-            "allow_insecure_http": True,
-            "credentials": {"client_id": {"$env": ID_ENV}, "client_secret": {"$env": SECRET_ENV}},
-            **extra,
-        }
-        config = parse_connection("procore", data, ProcoreConfig)
-
-        def session(http: HttpConfig, **options: Any) -> HttpSession:
-            return HttpSession(http, clock=clock, resolver=lambda host, port: ["127.0.0.1"], **options)
-
-        connector = ProcoreConnector(config, session, clock=clock)
-        made.append(connector)
-        return connector
-
-    try:
-        with cassette_vcr(CASSETTES, scrubber, record=RECORDING).use_cassette(name):
-            yield World(make, emulator)
-    finally:
-        for connector in made:
-            connector.close()
-        if RECORDING:
-            server.shutdown()
+    with REPLAY.world(request.node.name, monkeypatch, recorded) as world:
+        yield world
 
 
 def status_op(platform_id: str, notes: str) -> WriteOp:
@@ -186,28 +153,9 @@ def test_replay_policy_line_created_through_sync(world: World) -> None:
     )
 
 
-@pytest.mark.skipif(RECORDING, reason="replay-only: checks that the cassette refuses what it does not hold")
-def test_unrecorded_requests_and_changed_writes_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(ID_ENV, "replay-client")
-    monkeypatch.setenv(SECRET_ENV, "replay-secret")
-    data = {
-        "connector": "procore",
-        "base_url": ORIGIN,
-        "company_id": COMPANY_ID,
-        "page_size": 4,
-        "writes": True,
-        "allow_private_network": True,
-        "allow_insecure_http": True,
-        "credentials": {"client_id": {"$env": ID_ENV}, "client_secret": {"$env": SECRET_ENV}},
-    }
-    clock = FakeClock()
-
-    def session(http: HttpConfig, **options: Any) -> HttpSession:
-        return HttpSession(http, clock=clock, resolver=lambda host, port: ["127.0.0.1"], **options)
-
-    recorder = cassette_vcr(CASSETTES, CassetteScrubber())
-    with recorder.use_cassette("test_replay_status_write_then_unchanged.yaml"):
-        connector = ProcoreConnector(parse_connection("procore", data, ProcoreConfig), session, clock=clock)
+@pytest.mark.skipif(recording(), reason="replay-only: checks that the cassette refuses what it does not hold")
+def test_unrecorded_requests_and_changed_writes_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    with REPLAY.replaying("test_replay_status_write_then_unchanged", monkeypatch, writes=True) as connector:
         (record,), _, _ = read_stream(connector, "insurances")
         with pytest.raises(CannotOverwriteExistingCassetteException):
             connector.apply(status_op(record.platform_id, "a different note than was recorded"))
@@ -216,17 +164,10 @@ def test_unrecorded_requests_and_changed_writes_fail(tmp_path: Path, monkeypatch
 
 
 def test_network_is_blocked_while_replaying() -> None:
-    if RECORDING:
-        pytest.skip("recording talks to the served emulator")
-    with pytest.raises(RuntimeError, match="network access is blocked"), socket.socket() as sock:
-        sock.connect(("127.0.0.1", 9))
+    assert_network_blocked()
 
 
 def test_procore_cassettes_hold_no_issued_token() -> None:
     tokens = [derived_secret(EMULATOR_SEED, kind, n) for kind in ("access", "refresh") for n in range(1, 50)]
-    files = sorted(CASSETTES.glob("*.yaml"))
-    assert len(files) >= 4
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert "<AUTHORIZATION>" in text or "oauth" not in text
-        assert not [t for t in tokens if t in text], f"{path.name} holds an access or refresh token"
+    for path, text in scrubbed_cassettes(CASSETTES, at_least=4, absent=tokens):
+        assert "<AUTHORIZATION>" in text or "oauth" not in text, path.name

@@ -13,10 +13,8 @@ placeholders before anything is written.
 from __future__ import annotations
 
 import base64
-import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from coisync_vts.config import VtsConfig
@@ -25,23 +23,38 @@ from coisync_vts.emulator import CERTIFICATES, VtsEmulator, VtsSettings
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vts_adapter import KEY_ENV, SECRET_ENV, connection_table, seed_certificates, seed_leases, vts_emulator
 
-from coisync.connector import WriteOp, WriteOutcome, WriteTarget, parse_connection
+from coisync.connector import WriteOp, WriteOutcome, WriteTarget
 from coisync.http import FakeClock
-from coisync.sandbox.emulator import serve
 from coisync.testing import read_stream
-from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET, CassetteScrubber, cassette_vcr
-from coisync.testing.replay import ReplayWorld, block_network, recording, replay_session_factory
+from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET
+from coisync.testing.replay import (
+    ReplaySetup,
+    ReplayWorld,
+    assert_network_blocked,
+    guard_network,
+    recording,
+    scrubbed_cassettes,
+)
 
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes" / "vts"
 ORIGIN = "http://vts.emulator.test"
 World = ReplayWorld[VtsConnector, VtsEmulator]
+REPLAY = ReplaySetup(
+    connector="vts",
+    cassettes=CASSETTES,
+    origin=ORIGIN,
+    connector_type=VtsConnector,
+    config_type=VtsConfig,
+    table=lambda base_url: connection_table(base_url, page_size=4),
+    recorded_env={KEY_ENV: CANARY_CLIENT_ID, SECRET_ENV: CANARY_SECRET},
+    replayed_env={KEY_ENV: "replay-key", SECRET_ENV: "replay-secret"},
+)
 
 
 @pytest.fixture(autouse=True)
 def blocked_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """No socket may connect while replaying."""
-    if not recording():
-        block_network(monkeypatch)
+    guard_network(monkeypatch)
 
 
 @pytest.fixture
@@ -54,46 +67,14 @@ def served_certificates() -> bool:
 def world(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served_certificates: bool
 ) -> Iterator[World]:
-    clock = FakeClock()
-    name = f"{request.node.name}.yaml"
-    emulator = server = None
-    if recording():
+    def recorded(clock: FakeClock) -> VtsEmulator:
         settings = VtsSettings(insurance_certificates=served_certificates)
         emulator = vts_emulator(tmp_path / "vts", clock, settings)
         emulator.credentials = {CANARY_CLIENT_ID: CANARY_SECRET}
-        server = serve(emulator)
-        base_url, credentials = server.url, (CANARY_CLIENT_ID, CANARY_SECRET)
-        scrubber = CassetteScrubber([CANARY_CLIENT_ID, CANARY_SECRET], {server.url: ORIGIN})
-        (CASSETTES / name).unlink(missing_ok=True)
-    else:
-        base_url, credentials = ORIGIN, ("replay-key", "replay-secret")
-        scrubber = CassetteScrubber()
-    monkeypatch.setenv(KEY_ENV, credentials[0])
-    monkeypatch.setenv(SECRET_ENV, credentials[1])
-    made: list[VtsConnector] = []
+        return emulator
 
-    def make(**extra: Any) -> VtsConnector:
-        table = {
-            **connection_table(base_url, page_size=4),
-            "connector": "vts",
-            "allow_private_network": True,
-            "allow_insecure_http": True,
-            **extra,
-        }
-        connector = VtsConnector(
-            parse_connection("vts", table, VtsConfig), replay_session_factory(clock), clock=clock
-        )
-        made.append(connector)
-        return connector
-
-    try:
-        with cassette_vcr(CASSETTES, scrubber, record=recording()).use_cassette(name):
-            yield World(make, emulator)
-    finally:
-        for connector in made:
-            connector.close()
-        if server is not None:
-            server.shutdown()
+    with REPLAY.world(request.node.name, monkeypatch, recorded) as world:
+        yield world
 
 
 def status_op(connector: VtsConnector, platform_id: str, status: str, summary: str) -> WriteOp:
@@ -157,40 +138,21 @@ def test_replay_read_only_account(world: World) -> None:
 
 @pytest.mark.skipif(recording(), reason="replay-only: checks that the cassette refuses what it does not hold")
 def test_unrecorded_requests_and_changed_writes_fail(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(KEY_ENV, "replay-key")
-    monkeypatch.setenv(SECRET_ENV, "replay-secret")
-    table = {**connection_table(ORIGIN, page_size=4, certificates="on"), "connector": "vts", "writes": True,
-             "allow_private_network": True, "allow_insecure_http": True}  # fmt: skip
-    clock = FakeClock()
-    with cassette_vcr(CASSETTES, CassetteScrubber()).use_cassette(
-        "test_replay_status_write_then_unchanged.yaml"
-    ):
-        connector = VtsConnector(
-            parse_connection("vts", table, VtsConfig), replay_session_factory(clock), clock=clock
-        )
+    with REPLAY.replaying(
+        "test_replay_status_write_then_unchanged", monkeypatch, writes=True, insurance_certificates="on"
+    ) as connector:
         (record,), _, _ = read_stream(connector, "insurance_certificates")
         with pytest.raises(CannotOverwriteExistingCassetteException):
             connector.apply(status_op(connector, record.platform_id, "expired", "a different summary"))
         with pytest.raises(CannotOverwriteExistingCassetteException):
             connector.session.request("GET", "/api/v1/assets")
-        connector.close()
 
 
 def test_network_is_blocked_while_replaying() -> None:
-    if recording():
-        pytest.skip("recording talks to the served emulator")
-    with pytest.raises(RuntimeError, match="network access is blocked"), socket.socket() as sock:
-        sock.connect(("127.0.0.1", 9))
+    assert_network_blocked()
 
 
 def test_vts_cassettes_hold_no_credential() -> None:
-    files = sorted(CASSETTES.glob("*.yaml"))
-    assert len(files) >= 4
     basic = base64.b64encode(f"{CANARY_CLIENT_ID}:{CANARY_SECRET}".encode()).decode()
     forms = [CANARY_CLIENT_ID, CANARY_SECRET, basic, "127.0.0.1"]
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert "<AUTHORIZATION>" in text, f"{path.name} has no scrubbed Authorization header"
-        assert not [form for form in forms if form in text], (
-            f"{path.name} holds a credential or the live origin"
-        )
+    scrubbed_cassettes(CASSETTES, at_least=4, absent=forms, present=["<AUTHORIZATION>"])

@@ -10,12 +10,8 @@ Re-record with::
 
 from __future__ import annotations
 
-import os
-import socket
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from coisync_yardi.config import YardiConfig
@@ -25,89 +21,53 @@ from coisync_yardi.errors import YardiLoginError
 from vcr.errors import CannotOverwriteExistingCassetteException
 from yardi_adapter import LICENCE_ENV, PASSWORD_ENV, connection_table, seed_vendors, yardi_emulator
 
-from coisync.connector import WriteOp, WriteOutcome, WriteTarget, parse_connection
-from coisync.http import FakeClock, HttpConfig, HttpSession
-from coisync.sandbox.emulator import serve
+from coisync.connector import WriteOp, WriteOutcome, WriteTarget
+from coisync.http import FakeClock
 from coisync.testing import read_stream
 from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET
+from coisync.testing.replay import (
+    ReplaySetup,
+    ReplayWorld,
+    assert_network_blocked,
+    guard_network,
+    recording,
+    scrubbed_cassettes,
+)
 from coisync.testing.soap import SoapCassetteScrubber, soap_cassette_vcr
 
-RECORDING = os.environ.get("COISYNC_RECORD") == "1"
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes" / "yardi"
 ORIGIN = "http://yardi.emulator.test"
 CANARY_LICENCE = f"{CANARY_CLIENT_ID}-licence"
 
 
-@dataclass
-class World:
-    """A connector wired to the cassette, and the emulator behind it while recording."""
-
-    make: Callable[..., YardiConnector]
-    emulator: YardiEmulator | None
-
-    def on_platform(self, change: Callable[[YardiEmulator], Any]) -> None:
-        """Change the platform (recording only: in replay the cassette holds the effect)."""
-        if self.emulator is not None:
-            change(self.emulator)
+REPLAY = ReplaySetup(
+    connector="yardi",
+    cassettes=CASSETTES,
+    origin=ORIGIN,
+    connector_type=YardiConnector,
+    config_type=YardiConfig,
+    table=connection_table,
+    recorded_env={PASSWORD_ENV: CANARY_SECRET, LICENCE_ENV: CANARY_LICENCE},
+    replayed_env={PASSWORD_ENV: "replay-password", LICENCE_ENV: "replay-licence"},
+    scrubber=SoapCassetteScrubber,
+    recorder=soap_cassette_vcr,
+)
+World = ReplayWorld[YardiConnector, YardiEmulator]
 
 
 @pytest.fixture(autouse=True)
 def blocked_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """No socket may connect while replaying."""
-    if RECORDING:
-        return
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("network access is blocked in replay tests (COISYNC_RECORD=1 records)")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    guard_network(monkeypatch)
 
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    clock = FakeClock()
-    name = f"{request.node.name}.yaml"
-    emulator = server = None
-    if RECORDING:
-        emulator = yardi_emulator(tmp_path / "yardi", clock, password=CANARY_SECRET, licence=CANARY_LICENCE)
-        server = serve(emulator)
-        base_url, secrets = server.url, (CANARY_SECRET, CANARY_LICENCE)
-        scrubber = SoapCassetteScrubber([CANARY_SECRET, CANARY_LICENCE], {server.url: ORIGIN})
-        (CASSETTES / name).unlink(missing_ok=True)
-    else:
-        base_url, secrets = ORIGIN, ("replay-password", "replay-licence")
-        scrubber = SoapCassetteScrubber()
-    monkeypatch.setenv(PASSWORD_ENV, secrets[0])
-    monkeypatch.setenv(LICENCE_ENV, secrets[1])
-    made: list[YardiConnector] = []
+    def recorded(clock: FakeClock) -> YardiEmulator:
+        return yardi_emulator(tmp_path / "yardi", clock, password=CANARY_SECRET, licence=CANARY_LICENCE)
 
-    def make(**extra: Any) -> YardiConnector:
-        table = {
-            **connection_table(base_url),
-            "connector": "yardi",
-            "allow_private_network": True,
-            "allow_insecure_http": True,
-            **extra,
-        }
-        config = parse_connection("yardi", table, YardiConfig)
-
-        def session(http: HttpConfig, **options: Any) -> HttpSession:
-            return HttpSession(http, clock=clock, resolver=lambda host, port: ["127.0.0.1"], **options)
-
-        connector = YardiConnector(config, session, clock=clock)
-        made.append(connector)
-        return connector
-
-    try:
-        with soap_cassette_vcr(CASSETTES, scrubber, record=RECORDING).use_cassette(name):
-            yield World(make, emulator)
-    finally:
-        for connector in made:
-            connector.close()
-        if server is not None:
-            server.shutdown()
+    with REPLAY.world(request.node.name, monkeypatch, recorded) as world:
+        yield world
 
 
 def test_replay_reads_vendors_and_their_policies(world: World) -> None:
@@ -190,25 +150,9 @@ def test_replay_login_failure(world: World, monkeypatch: pytest.MonkeyPatch) -> 
         read_stream(world.make(), "vendors")
 
 
-@pytest.mark.skipif(RECORDING, reason="replay-only: checks that the cassette refuses what it does not hold")
+@pytest.mark.skipif(recording(), reason="replay-only: checks that the cassette refuses what it does not hold")
 def test_unrecorded_calls_and_changed_imports_fail(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(PASSWORD_ENV, "replay-password")
-    monkeypatch.setenv(LICENCE_ENV, "replay-licence")
-    table = {
-        **connection_table(ORIGIN),
-        "connector": "yardi",
-        "writes": True,
-        "allow_private_network": True,
-        "allow_insecure_http": True,
-    }
-    clock = FakeClock()
-
-    def session(http: HttpConfig, **options: Any) -> HttpSession:
-        return HttpSession(http, clock=clock, resolver=lambda host, port: ["127.0.0.1"], **options)
-
-    recorder = soap_cassette_vcr(CASSETTES, SoapCassetteScrubber())
-    with recorder.use_cassette("test_replay_status_write_then_unchanged.yaml"):
-        connector = YardiConnector(parse_connection("yardi", table, YardiConfig), session, clock=clock)
+    with REPLAY.replaying("test_replay_status_write_then_unchanged", monkeypatch, writes=True) as connector:
         with pytest.raises(CannotOverwriteExistingCassetteException):
             connector.apply(status_op("v700000", "Expired"))  # a different import than recorded
         with pytest.raises(CannotOverwriteExistingCassetteException):
@@ -216,16 +160,13 @@ def test_unrecorded_calls_and_changed_imports_fail(monkeypatch: pytest.MonkeyPat
 
 
 def test_network_is_blocked_while_replaying() -> None:
-    if RECORDING:
-        pytest.skip("recording talks to the served emulator")
-    with pytest.raises(RuntimeError, match="network access is blocked"), socket.socket() as sock:
-        sock.connect(("127.0.0.1", 9))
+    assert_network_blocked()
 
 
 def test_yardi_cassettes_hold_no_credential() -> None:
-    files = sorted(CASSETTES.glob("*.yaml"))
-    assert len(files) >= 5
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert CANARY_SECRET not in text and CANARY_LICENCE not in text, path.name
-        assert "<PASSWORD>" in text and "<INTERFACELICENSE>" in text, path.name
+    scrubbed_cassettes(
+        CASSETTES,
+        at_least=5,
+        absent=[CANARY_SECRET, CANARY_LICENCE],
+        present=["<PASSWORD>", "<INTERFACELICENSE>"],
+    )
