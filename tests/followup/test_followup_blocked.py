@@ -1,4 +1,7 @@
-"""A party with no e-mail contact: reported once as new (exit 1), listed after, chased once reachable."""
+"""A party with no e-mail contact: reported once as new (exit 1), listed after, chased once reachable.
+
+Also where a person sees it: `coisync status`, the report and the proof timeline.
+"""
 
 from __future__ import annotations
 
@@ -67,7 +70,10 @@ def test_no_contact_is_new_once_listed_after_and_sent_once_an_email_appears(tmp_
         code, text = cli(config, "notify", "--as-of", (START + timedelta(days=3)).isoformat())
         assert code == 0
         text = " ".join(text.split())  # the console wraps long lines
-        assert "BLOCKED party V4 via email since 2027-01-01" in text and "add an e-mail for Dune Roofing (V4) in procore" in text
+        assert (
+            "BLOCKED party V4 via email since 2027-01-01" in text
+            and "add an e-mail for Dune Roofing (V4) in procore" in text
+        )
 
         # An e-mail contact appears: the block goes (audited) and the due reminder goes out.
         store.upsert("party", [party("V4", "Dune Roofing")])
@@ -77,13 +83,15 @@ def test_no_contact_is_new_once_listed_after_and_sent_once_an_email_appears(tmp_
         assert fixed["blocked_parties"] == [] and fixed["blocked"] == {}
         new = [read_mail(p) for p in sink.messages()[seen:]]
         mail = [m for m in new if str(m["X-Coisync-Party"]) == "V4"]
-        assert [(str(m["To"]), str(m["X-Coisync-Step"])) for m in mail] == [("v4@example.com", "deficiency 3")]
+        assert [(str(m["To"]), str(m["X-Coisync-Step"])) for m in mail] == [
+            ("v4@example.com", "deficiency 3")
+        ]
         [cleared] = _audit(store, "followup.party.unblocked")
         assert cleared["outcome"] == "contact_added" and cleared["recipients"] == ["v4@example.com"]
         store.close()
 
 
-def test_blocked_party_shows_in_status_and_in_the_proof_timeline(tmp_path: Path) -> None:
+def test_blocked_party_shows_in_status_the_report_and_the_proof_timeline(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'coisync.db'}"
     with SmtpSink(tmp_path / "sink") as sink:
         config = write_config(tmp_path, sink.port)
@@ -102,6 +110,15 @@ def test_blocked_party_shows_in_status_and_in_the_proof_timeline(tmp_path: Path)
     code, text = cli(config, "status", "--as-of", START.isoformat())
     text = " ".join(text.split())
     assert "no contact: add an e-mail for Dune Roofing (V4) in procore" in text
+    code, out = cli(config, "report", "--as-of", START.isoformat(), "--json")
+    assert code == 0
+    assert json.loads(out)["followup_blocked"] == [
+        {"party_id": "V4", "party_name": "Dune Roofing", "channel": "email", "since": "2027-01-01",
+         "message": "no contact: add an e-mail for Dune Roofing (V4) in procore"}
+    ]  # fmt: skip
+    code, _ = cli(config, "report", "--as-of", START.isoformat(), "-o", str(tmp_path / "report.html"))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert code == 0 and "Follow-up blocked: no contact" in page and "Dune Roofing (V4) in procore" in page
     code, _ = cli(config, "audit", "export", "--party", "V4", "--output", str(tmp_path / "proof"))
     assert code == 0
     html = (tmp_path / "proof" / "followup-proof-V4.html").read_text(encoding="utf-8")

@@ -23,6 +23,8 @@ FORMATS = ("text", "csv", "json", "html")
 SUFFIX_FORMATS = {".txt": "text", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html"}
 if TYPE_CHECKING:
     from coisync.report import Report
+    from coisync.report.model import BlockedParty
+    from coisync.store import Store
 
 PROGRESS_MIN_PARTIES = 500
 TEXT_FILE_WIDTH = 160
@@ -67,6 +69,21 @@ def _render(report: Report, fmt: str, stream: IO[str]) -> None:
         stream.write(render_html(report))
     else:
         render_text(report, Console(file=stream, width=TEXT_FILE_WIDTH, color_system=None, highlight=False))
+
+
+def _blocked(store: Store, names: dict[str, str]) -> list[BlockedParty]:
+    """The report's parties `coisync notify` cannot reach (no e-mail contact)."""
+    from coisync.followup.blocks import open_blocks
+    from coisync.report.model import BlockedParty
+    from coisync.store.engine import read_connection
+
+    with read_connection(store.engine) as conn:
+        rows = open_blocks(conn)
+    return [
+        BlockedParty(b.party_id, names[b.party_id], b.channel, b.message, b.as_of)
+        for b in rows
+        if b.party_id in names
+    ]
 
 
 def _write_file(path: Path, fmt: str, report: Report) -> None:
@@ -126,7 +143,8 @@ def report_command(
     \b
     Sections: status counts; parties by owner, property and kind; upcoming expirations
     (next 90 days); the most common deficiencies; items pending review with the evidence
-    that would settle them; every party's findings with their evidence and clause.
+    that would settle them; parties follow-up cannot reach (no e-mail contact); every
+    party's findings with their evidence and clause.
 
     \b
     Formats: text (tables on the terminal), csv (one row per finding, UTF-8 with BOM,
@@ -154,6 +172,7 @@ def report_command(
     builder = ReportBuilder(properties, as_of=day, property_filter=property_ids)
     builder.add_all(verdicts)
     report = builder.finish()
+    report.followup_blocked = _blocked(store, {p.id: p.name for p in report.parties})
     if output is not None:
         _write_file(output, chosen, report)
         if app.verbosity >= 0:

@@ -66,4 +66,5 @@ def report_dict(report: Report) -> dict[str, Any]:
         "deficiencies": [asdict(d) for d in report.deficiencies],
         "pending_review": [asdict(p) for p in report.pending],
         "parties": [party_dict(p) for p in report.parties],
+        "followup_blocked": [{**asdict(b), "since": b.since.isoformat()} for b in report.followup_blocked],
     }

@@ -176,6 +176,17 @@ class PendingItem:
     clause: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class BlockedParty:
+    """A party `coisync notify` cannot reach on a channel (no e-mail contact), since ``since``."""
+
+    party_id: str
+    party_name: str
+    channel: str
+    message: str
+    since: date
+
+
 @dataclass
 class Report:
     """The portfolio compliance report."""
@@ -191,6 +202,8 @@ class Report:
     deficiencies: list[Deficiency] = field(default_factory=list)
     pending: list[PendingItem] = field(default_factory=list)
     parties: list[PartyRow] = field(default_factory=list)
+    followup_blocked: list[BlockedParty] = field(default_factory=list)
+    """Filled by the caller from the follow-up store (the builder sees verdicts only)."""
 
     @property
     def party_count(self) -> int:

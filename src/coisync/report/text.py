@@ -119,6 +119,7 @@ def render_text(report: Report, out: Console) -> None:
     _expirations(report, out)
     _deficiencies(report, out)
     _pending(report, out)
+    _blocked(report, out)
     _attention(report, out)
 
 
@@ -160,6 +161,17 @@ def _pending(report: Report, out: Console) -> None:
     )
     if more := _more(len(report.pending), TEXT_ROWS, "pending items"):
         out.print(more)
+
+
+def _blocked(report: Report, out: Console) -> None:
+    if not report.followup_blocked:
+        return
+    rows = [
+        [b.party_name, b.party_id, b.channel, b.since.isoformat(), b.message] for b in report.followup_blocked
+    ]
+    out.print(
+        _table("Follow-up blocked: no contact", ["party", "id", "channel", "since", "what to do"], rows)
+    )
 
 
 def _attention(report: Report, out: Console) -> None:
