@@ -1,7 +1,8 @@
 """The MRI emulator in ``coisync sandbox``: its factory and its seeding from the scenario.
 
 The scenario's MRI view becomes a building per property, a commercial lease per tenant placed
-on MRI (``MasterOccupantID`` = the tenant's MRI id, ``LeaseID`` = ``L`` + its number) and an
+on MRI (``MasterOccupantID`` = the tenant's MRI id, ``LeaseID`` = ``L`` + its number, its
+``OccupancyStatus`` from the agreement's status as the view states it) and an
 insurance row per coverage line of the tenant's certificate, with no compliance status yet
 (coisync's sync writes it). Vendors the scenario places on MRI properties are not seeded: the
 emulator has no vendor insurance API (``MRI_S-PMAP_VendorInsurance`` is not emulated).
@@ -9,19 +10,20 @@ emulator has no vendor insurance API (``MRI_S-PMAP_VendorInsurance`` is not emul
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coisync.sandbox.plugins import SandboxConnection
+from coisync.sandbox.factory import ScenarioEmulatorFactory
 
 if TYPE_CHECKING:
-    from coisync.sandbox.emulator import Clock, Emulator
     from coisync.sandbox.views import PlatformView
-    from coisync_mri.emulator import MriEmulator, MriSettings
+    from coisync_mri.emulator import MriEmulator
 
 INSURANCE_TYPES = {"general_liability": "GL", "workers_compensation": "WC", "umbrella": "UMB"}
 """MRI-style short codes for the common lines; other lines use their title."""
+
+OCCUPANCY_STATUS = {"active": "C", "pending": "F", "expired": "P", "terminated": "V"}
+"""A canonical agreement status as the lease's OccupancyStatus (the mapping's occupancy_status
+table read backwards); an agreement without a status is current."""
 
 
 def _date(value: str | None) -> str:
@@ -57,6 +59,7 @@ def scenario_seed(view: PlatformView) -> dict[str, Any]:
                 "ContactEmail": contacts[0].get("email") or "",
                 "RentStartDate": _date(agreement.get("start_date")),
                 "ExpirationDate": _date(agreement.get("end_date")),
+                "OccupancyStatus": OCCUPANCY_STATUS[agreement.get("status") or "active"],
             }
         )
         for line in member.lines:
@@ -77,47 +80,25 @@ def scenario_seed(view: PlatformView) -> dict[str, Any]:
     return seed
 
 
-class MriEmulatorFactory:
-    """What the plugin registers: builds the emulator and speaks the sandbox protocol
-    (:class:`coisync.sandbox.plugins.SandboxEmulator`)."""
+class MriEmulatorFactory(ScenarioEmulatorFactory["MriEmulator"]):
+    """What the plugin registers: builds the emulator (``demo`` seeds the one-building demo when
+    the state is fresh) and speaks the sandbox protocol; the connection is the web-service user
+    name and password."""
 
     connector = "mri"
     platform = "mri"
+    fresh_table = "buildings"
+    article = "an"
 
-    def __call__(
-        self,
-        state_dir: Path | str,
-        clock: Clock | None = None,
-        seed: int = 0,
-        *,
-        credentials: Mapping[str, str] | None = None,
-        settings: MriSettings | None = None,
-        demo: bool = False,
-    ) -> MriEmulator:
-        """Build an MRI emulator; ``demo`` seeds the one-building demo when the state is fresh."""
+    def emulator_type(self) -> type[MriEmulator]:
+        """:class:`~coisync_mri.emulator.MriEmulator`."""
         from coisync_mri.emulator import MriEmulator
 
-        emulator = MriEmulator(state_dir, clock, seed, credentials=credentials, settings=settings)
-        if demo and not emulator.store.snapshot().get("buildings"):
-            emulator.seed_demo()
-        return emulator
+        return MriEmulator
 
-    def seed_from_scenario(self, emulator: Emulator, view: PlatformView) -> None:
-        """Seed the buildings, leases and insurance rows of the MRI view."""
-        from coisync_mri.emulator import MriEmulator
-
-        if not isinstance(emulator, MriEmulator):
-            raise TypeError(f"expected an MriEmulator, got {type(emulator).__name__}")
-        emulator.seed(scenario_seed(view))
-
-    def sandbox_connection(self, emulator: Emulator, base_url: str) -> SandboxConnection:
-        """The web-service user name and password."""
-        from coisync_mri.emulator import MriEmulator
-
-        if not isinstance(emulator, MriEmulator):
-            raise TypeError(f"expected an MriEmulator, got {type(emulator).__name__}")
-        username, password = next(iter(emulator.credentials.items()))
-        return SandboxConnection(credentials={"username": username, "password": password})
+    def seed_data(self, view: PlatformView, emulator: MriEmulator) -> dict[str, Any]:
+        """The buildings, leases and insurance rows of the MRI view."""
+        return scenario_seed(view)
 
 
-__all__ = ["INSURANCE_TYPES", "MriEmulatorFactory", "scenario_seed"]
+__all__ = ["INSURANCE_TYPES", "OCCUPANCY_STATUS", "MriEmulatorFactory", "scenario_seed"]

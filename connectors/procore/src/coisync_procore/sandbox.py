@@ -8,17 +8,16 @@ coisync's sync then replaces.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coisync.sandbox.factory import ScenarioEmulatorFactory
 from coisync.sandbox.plugins import SandboxConnection
 from coisync.sandbox.scenario import platform_id
 
 if TYPE_CHECKING:
-    from coisync.sandbox.emulator import Clock, Emulator
+    from coisync.sandbox.emulator import Emulator
     from coisync.sandbox.views import PlatformView
-    from coisync_procore.emulator import ProcoreEmulator, ProcoreSettings
+    from coisync_procore.emulator import ProcoreEmulator
 
 SANDBOX_COMPANY_ID = int(platform_id("procore", "company", 1))
 """The one company of the sandbox scenario."""
@@ -79,35 +78,23 @@ def scenario_seed(view: PlatformView) -> dict[str, Any]:
     return seed
 
 
-class ProcoreEmulatorFactory:
-    """What the plugin registers: callable like :func:`coisync_procore.create_emulator`, plus
-    the sandbox protocol (:class:`coisync.sandbox.plugins.SandboxEmulator`)."""
+class ProcoreEmulatorFactory(ScenarioEmulatorFactory["ProcoreEmulator"]):
+    """What the plugin registers: callable like :func:`coisync_procore.create_emulator`, plus the
+    sandbox protocol (:class:`coisync.sandbox.plugins.SandboxEmulator`)."""
 
     connector = "procore"
     platform = "procore"
+    fresh_table = "companies"
 
-    def __call__(
-        self,
-        state_dir: Path | str,
-        clock: Clock | None = None,
-        seed: int = 0,
-        *,
-        credentials: Mapping[str, str] | None = None,
-        settings: ProcoreSettings | None = None,
-        demo: bool = False,
-    ) -> ProcoreEmulator:
-        """Build a Procore emulator (see :func:`coisync_procore.create_emulator`)."""
-        from coisync_procore import create_emulator
-
-        return create_emulator(state_dir, clock, seed, credentials=credentials, settings=settings, demo=demo)
-
-    def seed_from_scenario(self, emulator: Emulator, view: PlatformView) -> None:
-        """Seed the company, projects, vendors and insurances of the Procore view."""
+    def emulator_type(self) -> type[ProcoreEmulator]:
+        """:class:`~coisync_procore.emulator.ProcoreEmulator`."""
         from coisync_procore.emulator import ProcoreEmulator
 
-        if not isinstance(emulator, ProcoreEmulator):
-            raise TypeError(f"expected a ProcoreEmulator, got {type(emulator).__name__}")
-        emulator.seed(scenario_seed(view))
+        return ProcoreEmulator
+
+    def seed_data(self, view: PlatformView, emulator: ProcoreEmulator) -> dict[str, Any]:
+        """The scenario's Procore view (:func:`scenario_seed`)."""
+        return scenario_seed(view)
 
     def sandbox_connection(self, emulator: Emulator, base_url: str) -> SandboxConnection:
         """The sandbox app's client credentials and the company id."""

@@ -10,16 +10,13 @@ assumed resource.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coisync.sandbox.plugins import SandboxConnection
+from coisync.sandbox.factory import ScenarioEmulatorFactory
 
 if TYPE_CHECKING:
-    from coisync.sandbox.emulator import Clock, Emulator
     from coisync.sandbox.views import PlatformView
-    from coisync_vts.emulator import VtsEmulator, VtsSettings
+    from coisync_vts.emulator import VtsEmulator
 
 
 def _money(value: str | None) -> dict[str, Any] | None:
@@ -79,48 +76,23 @@ def scenario_seed(view: PlatformView, *, certificates: bool = True) -> dict[str,
     return seed
 
 
-class VtsEmulatorFactory:
-    """What the plugin registers: builds the emulator and speaks the sandbox protocol
-    (:class:`coisync.sandbox.plugins.SandboxEmulator`)."""
+class VtsEmulatorFactory(ScenarioEmulatorFactory["VtsEmulator"]):
+    """What the plugin registers: builds the emulator (``demo`` seeds the one-asset demo when the
+    state is fresh) and speaks the sandbox protocol; the connection is the API key and secret."""
 
     connector = "vts"
     platform = "vts"
+    fresh_table = "assets"
 
-    def __call__(
-        self,
-        state_dir: Path | str,
-        clock: Clock | None = None,
-        seed: int = 0,
-        *,
-        credentials: Mapping[str, str] | None = None,
-        settings: VtsSettings | None = None,
-        demo: bool = False,
-    ) -> VtsEmulator:
-        """Build a VTS emulator; ``demo`` seeds the one-asset demo when the state is fresh."""
+    def emulator_type(self) -> type[VtsEmulator]:
+        """:class:`~coisync_vts.emulator.VtsEmulator`."""
         from coisync_vts.emulator import VtsEmulator
 
-        emulator = VtsEmulator(state_dir, clock, seed, credentials=credentials, settings=settings)
-        if demo and not emulator.store.snapshot().get("assets"):
-            emulator.seed_demo()
-        return emulator
+        return VtsEmulator
 
-    def seed_from_scenario(self, emulator: Emulator, view: PlatformView) -> None:
-        """Seed the assets, tenants, leases, contacts and (when served) certificates of the view."""
-        vts = self._vts(emulator)
-        vts.seed(scenario_seed(view, certificates=vts.settings.insurance_certificates))
-
-    def sandbox_connection(self, emulator: Emulator, base_url: str) -> SandboxConnection:
-        """The API key and secret."""
-        key, secret = next(iter(self._vts(emulator).credentials.items()))
-        return SandboxConnection(credentials={"username": key, "password": secret})
-
-    @staticmethod
-    def _vts(emulator: Emulator) -> VtsEmulator:
-        from coisync_vts.emulator import VtsEmulator
-
-        if not isinstance(emulator, VtsEmulator):
-            raise TypeError(f"expected a VtsEmulator, got {type(emulator).__name__}")
-        return emulator
+    def seed_data(self, view: PlatformView, emulator: VtsEmulator) -> dict[str, Any]:
+        """The assets, tenants, leases, contacts and (when served) certificates of the view."""
+        return scenario_seed(view, certificates=emulator.settings.insurance_certificates)
 
 
 __all__ = ["VtsEmulatorFactory", "scenario_seed"]

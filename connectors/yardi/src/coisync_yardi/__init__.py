@@ -27,7 +27,8 @@ def create_emulator(
     settings: YardiSettings | None = None,
     demo: bool = False,
 ) -> YardiEmulator:
-    """Build a Yardi emulator (imported lazily, so loading the plugin stays cheap).
+    """Build a Yardi emulator (imported lazily, so loading the plugin stays cheap); the
+    registered factory builds it the same way.
 
     Args:
         state_dir: Where the emulator keeps its state file.
@@ -37,12 +38,11 @@ def create_emulator(
         settings: Behaviour switches.
         demo: Seed the built-in demo portfolio when the state directory is fresh.
     """
-    from coisync_yardi.emulator import YardiEmulator
+    from coisync_yardi.sandbox import YardiEmulatorFactory
 
-    emulator = YardiEmulator(state_dir, clock=clock, seed=seed, credentials=credentials, settings=settings)
-    if demo and not emulator.store.snapshot().get("properties"):
-        emulator.seed_demo()
-    return emulator
+    return YardiEmulatorFactory()(
+        state_dir, clock, seed, credentials=credentials, settings=settings, demo=demo
+    )
 
 
 @hookimpl

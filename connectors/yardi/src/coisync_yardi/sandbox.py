@@ -8,16 +8,15 @@ party's certificate. The compliance-status field starts empty: coisync's sync fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coisync.sandbox.factory import ScenarioEmulatorFactory
 from coisync.sandbox.plugins import SandboxConnection
 
 if TYPE_CHECKING:
-    from coisync.sandbox.emulator import Clock, Emulator
+    from coisync.sandbox.emulator import Emulator
     from coisync.sandbox.views import PlatformView, ViewParty
-    from coisync_yardi.emulator import YardiCredential, YardiEmulator, YardiSettings
+    from coisync_yardi.emulator import YardiEmulator
 
 INSURANCE_TYPES = {
     "general_liability": "General Liability",
@@ -85,35 +84,23 @@ def scenario_seed(view: PlatformView) -> dict[str, Any]:
     return seed
 
 
-class YardiEmulatorFactory:
+class YardiEmulatorFactory(ScenarioEmulatorFactory["YardiEmulator"]):
     """What the plugin registers: callable like :func:`coisync_yardi.create_emulator`, plus the
     sandbox protocol (:class:`coisync.sandbox.plugins.SandboxEmulator`)."""
 
     connector = "yardi"
     platform = "yardi"
+    fresh_table = "properties"
 
-    def __call__(
-        self,
-        state_dir: Path | str,
-        clock: Clock | None = None,
-        seed: int = 0,
-        *,
-        credentials: Iterable[YardiCredential] | None = None,
-        settings: YardiSettings | None = None,
-        demo: bool = False,
-    ) -> YardiEmulator:
-        """Build a Yardi emulator (see :func:`coisync_yardi.create_emulator`)."""
-        from coisync_yardi import create_emulator
-
-        return create_emulator(state_dir, clock, seed, credentials=credentials, settings=settings, demo=demo)
-
-    def seed_from_scenario(self, emulator: Emulator, view: PlatformView) -> None:
-        """Seed the properties, vendors, tenants and policies of the Yardi view."""
+    def emulator_type(self) -> type[YardiEmulator]:
+        """:class:`~coisync_yardi.emulator.YardiEmulator`."""
         from coisync_yardi.emulator import YardiEmulator
 
-        if not isinstance(emulator, YardiEmulator):
-            raise TypeError(f"expected a YardiEmulator, got {type(emulator).__name__}")
-        emulator.seed(scenario_seed(view))
+        return YardiEmulator
+
+    def seed_data(self, view: PlatformView, emulator: YardiEmulator) -> dict[str, Any]:
+        """The scenario's Yardi view (:func:`scenario_seed`)."""
+        return scenario_seed(view)
 
     def sandbox_connection(self, emulator: Emulator, base_url: str) -> SandboxConnection:
         """The emulator's first interface user and every seeded property.
