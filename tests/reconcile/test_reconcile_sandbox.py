@@ -5,7 +5,10 @@ flags come only from ``seeded-problems.json``, written by the generator from wha
 
 * ``expired`` / ``expiring`` on every platform that holds the party and carries dates;
 * ``certificate_missing`` on every platform that holds a party with no certificate;
-* ``<field>_disagrees`` on every platform that holds a party whose copies were made to differ.
+* ``<field>_disagrees`` (expiration date, limit, policy number, insurer) on every platform that
+  holds a party whose copies of a coverage line were made to differ;
+* ``agreement_drift`` on every platform that holds a lease shown terminated in one (MRI) and
+  active in another (VTS).
 
 Each system then holds the flags raised in it, as ``coisync sandbox state`` shows: Procore's
 insurance ``origin_data``, Yardi's ``COIReconcile`` user-defined field, MRI's lease flag notes
@@ -22,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from coisync.sandbox.divergence import FIELDS
 from coisync.sandbox.layout import SETTINGS_FILE, SandboxSettings, write_json
 from coisync.sandbox.plugins import installed_emulators
 from coisync.sandbox.runner import SandboxServer
@@ -159,6 +163,71 @@ def expected_flags(seeded: dict[str, Any]) -> set[tuple[str, str, str]]:
     return expected
 
 
+def _cross_system_flags(flags: list[dict[str, Any]], seeded: dict[str, Any]) -> None:
+    """Every seeded cross-system item is flagged on exactly its coverage in exactly its platforms
+    (coverage by coverage, not only party by party), with each platform's value as evidence."""
+    kinds = {item["problem"] for item in seeded["cross_system"]}
+    expected = {
+        (item["legal_name"], platform, item["problem"], item["coverage_type"])
+        for item in seeded["cross_system"]
+        for platform in item["platforms"]
+    }
+    raised = {
+        (f["party_name"], f["connection"], f["kind"], f["coverage_type"]) for f in flags if f["kind"] in kinds
+    }
+    assert (sorted(expected - raised), sorted(raised - expected)) == ([], [])
+    for item in seeded["cross_system"]:
+        for flag in flags:
+            if (flag["party_name"], flag["kind"], flag["coverage_type"]) != (
+                item["legal_name"],
+                item["problem"],
+                item["coverage_type"],
+            ):
+                continue
+            assert sorted(flag["values"]) == sorted(item["platforms"]), flag
+            if item["problem"] == "agreement_drift":
+                # what each system states: the differing one ended, the others in force
+                states = {p: "active" if s == "active" else "ended" for p, s in item["states"].items()}
+                assert flag["values"] == states and states[item["differs_on"]] == "ended", flag
+            else:
+                # the differing system's value is its own; every other system shows another one
+                differing = flag["values"][item["differs_on"]]
+                assert list(flag["values"].values()).count(differing) == 1, flag
+
+
+def _failing(capsys: pytest.CaptureFixture[str], config: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """Per party name, its status and failing finding codes (``coisync status``)."""
+    code, out = _cli(capsys, "-q", "--config", config, "status", "--as-of", AS_OF.isoformat(), "--json")
+    assert code in (0, 3)
+    return {
+        p["legal_name"]: (
+            p["status"],
+            frozenset(f["code"] for e in p["evaluations"] for f in e["findings"] if f["outcome"] == "fail"),
+        )
+        for p in json.loads(out)["parties"]
+    }
+
+
+def _drift_keeps_verdicts(verdicts: dict[str, tuple[str, frozenset[str]]], seeded: dict[str, Any]) -> None:
+    """A party whose lease one system shows terminated is judged like its undisturbed peers
+    (seeded compliant, same template, same platforms): its requirements still apply."""
+    drifting = {item["party_id"] for item in seeded["cross_system"] if item["problem"] == "agreement_drift"}
+    problems = {p["party_id"]: p for p in seeded["problems"]}
+    for party_id in drifting:
+        party = problems[party_id]
+        assert party["problem"] == "compliant"
+        where = {x["platform"] for x in party["platforms"]}
+        peers = [
+            p["legal_name"]
+            for p in seeded["problems"]
+            if p["party_id"] not in drifting
+            and (p["problem"], p["template"]) == ("compliant", party["template"])
+            and {x["platform"] for x in p["platforms"]} == where
+        ]
+        assert peers, f"no peer of {party['legal_name']} to compare with"
+        assert {verdicts[name] for name in peers} == {verdicts[party["legal_name"]]}
+
+
 def _procore_flags(capsys: pytest.CaptureFixture[str], directory: Path) -> dict[str, str]:
     code, out = _cli(capsys, "sandbox", "state", "procore", "--dir", str(directory), "--json")
     assert code == 0
@@ -186,10 +255,19 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
     recall = len(true_positive) / len(expected)
     assert (sorted(expected - raised), sorted(raised - expected)) == ([], [])
     assert (precision, recall) == (1.0, 1.0)
-    assert {item["problem"] for item in seeded["cross_system"]} == {
-        "expiration_date_disagrees",
-        "limit_disagrees",
-    }
+    assert (
+        {item["problem"] for item in seeded["cross_system"]}
+        == {
+            "expiration_date_disagrees",
+            "limit_disagrees",
+            "policy_number_disagrees",
+            "insurer_disagrees",
+            "agreement_drift",
+        }
+        == {f"{name}_disagrees" for name in FIELDS} | {"agreement_drift"}
+    )
+    _cross_system_flags(first["flags"], seeded)
+    _drift_keeps_verdicts(_failing(capsys, config), seeded)
 
     # Every system holds flags: Procore's insurances, Yardi's vendors and tenants (a user-defined
     # field), MRI's leases (a flag note) and VTS's tenants (a tenant update).
@@ -225,6 +303,7 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
     assert code == 0
     assert (_procore_flags(capsys, sandbox), _yardi_flags(capsys, sandbox)) == (procore, yardi)
     assert (_mri_flags(capsys, sandbox), _vts_flags(capsys, sandbox)) == (mri, vts)
+    _drift_keeps_verdicts(_failing(capsys, config), seeded)
     code, out = _cli(capsys, "-q", "--config", config, "reconcile", "--as-of", AS_OF.isoformat(), "--json")
     third = json.loads(out)
     assert code == 0 and [c["planned"] for c in third["connections"]] == [0] * len(third["connections"])

@@ -2,7 +2,8 @@
 
 The scenario runs every tenant of an MRI building in VTS too: the MRI building and the VTS
 asset carry the same name and address, and the lease the same dates, under each platform's own
-ids. After a sync, reconcile links each such building, tenant and lease into one entity.
+ids. After a sync, reconcile links each such building, tenant and lease into one entity (the
+lease seeded terminated in MRI too, which is then flagged as drift).
 """
 
 from __future__ import annotations
@@ -76,8 +77,14 @@ def test_mri_building_and_vts_asset_become_one_property(
     assert code in (0, 3), first["connections"]
     linked = {(c["kind"], c["left_id"], c["right_id"]) for c in first["linked"]}
     assert first["review"] == []
-    # both systems state the same lease dates (and MRI an active lease): no drift once linked
-    assert not [f for f in first["flags"] if f["kind"] == "agreement_drift"]
+    # both systems state the same lease dates, so every lease links; the only drift is the lease
+    # the generator seeded terminated in MRI and active in VTS, flagged in both
+    seeded = json.loads((sandbox / "seeded-problems.json").read_text())["cross_system"]
+    drifting = {item["legal_name"] for item in seeded if item["problem"] == "agreement_drift"}
+    assert drifting
+    assert {(f["party_name"], f["connection"]) for f in first["flags"] if f["kind"] == "agreement_drift"} == {
+        (name, connection) for name in drifting for connection in PLATFORMS
+    }
 
     store = open_store(f"sqlite:///{sandbox / DB_FILE}")
     try:

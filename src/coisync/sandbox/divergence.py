@@ -6,11 +6,22 @@ line is changed so the systems disagree without changing the party's status:
 
 * ``expiration_date``: one system already shows the renewed policy (a year later), the others
   still show the current term (a newer certificate arrived through one system only);
-* ``limit``: one system shows a higher headline limit than the others.
+* ``limit``: one system shows a higher headline limit than the others;
+* ``policy_number``: one system shows the number with its last digit mistyped;
+* ``insurer``: one system names another rated insurer for the line.
 
-Both stay compliant, so the compliance expectations of :mod:`coisync.sandbox.problems` hold;
-only reconciliation sees the difference. The list is written into ``seeded-problems.json``
-from what was seeded here, never by reconciliation code.
+Fields are dealt out in that order over the candidates' lines, first lines first (one field per
+line), so a small portfolio gets fewer disagreements but still the earlier fields.
+
+One compliant tenant held by MRI and another system also gets **agreement drift**: MRI shows its
+lease terminated (occupancy status ``V``) while the other systems show it active, with the same
+dates, so reconciliation links the two leases and finds them in conflict. Only MRI's sandbox
+seeding states a lease status (VTS's lease has none, Yardi's tenant statuses have no terminated
+value). The party's requirements stay those of its kind and property, so its status holds.
+
+Both kinds keep every party's status, so the compliance expectations of
+:mod:`coisync.sandbox.problems` hold; only reconciliation sees the difference. The list is
+written into ``seeded-problems.json`` from what was seeded here, never by reconciliation code.
 """
 
 from __future__ import annotations
@@ -18,12 +29,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from coisync.sandbox.certificates import RATED_CARRIERS
 from coisync.sandbox.problems import ProblemKind
 from coisync.sandbox.scenario import Scenario
 from coisync.sandbox.views import PolicyLine
 
-FIELDS = ("expiration_date", "limit")
+FIELDS = ("expiration_date", "limit", "policy_number", "insurer")
 """The line fields a seeded disagreement changes, in seeding order."""
 
 HELD_RECORD_TYPES: dict[str, frozenset[str]] = {
@@ -35,6 +48,25 @@ HELD_RECORD_TYPES: dict[str, frozenset[str]] = {
 """Record types each platform's sandbox emulator is seeded with. The MRI emulator has no vendor
 insurance API, so MRI vendor placements exist in the scenario but in no emulator."""
 
+CARRIED_FIELDS: dict[str, frozenset[str]] = {
+    "procore": frozenset(FIELDS),
+    "yardi": frozenset(FIELDS),
+    "mri": frozenset(FIELDS),
+    "vts": frozenset(FIELDS),
+}
+"""Line fields each platform's mapping reads (``mappings/*.toml``: dates, limit, policy number
+and insurer name on every platform). A disagreement is seeded only where the differing
+platform carries the field."""
+
+AGREEMENT_PLATFORMS = frozenset({"yardi", "mri", "vts"})
+"""Platforms whose tenant records carry a lease (Procore's vendors have no agreement)."""
+
+STATUS_PLATFORMS = frozenset({"mri"})
+"""Platforms whose sandbox seeding states a lease status that reads back as terminated."""
+
+ENDED_STATUS = "terminated"
+"""The agreement status the drifting platform shows."""
+
 
 def held(platform: str, record_type: str) -> bool:
     """Whether the sandbox emulator of ``platform`` holds records of ``record_type``."""
@@ -42,7 +74,7 @@ def held(platform: str, record_type: str) -> bool:
 
 
 PER_FIELD = 2
-"""How many parties get a disagreement of each field (fewer when the portfolio is small)."""
+"""How many lines get a disagreement of each field (fewer when the portfolio is small)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +85,7 @@ class Divergence:
         party_id: The canonical party.
         platform: The platform whose copy differs.
         coverage_type: The coverage line that differs.
-        field: ``expiration_date`` or ``limit``.
+        field: One of :data:`FIELDS`.
         platforms: Every platform holding the party (each should be flagged).
     """
 
@@ -64,10 +96,26 @@ class Divergence:
     platforms: tuple[str, ...]
 
 
-def divergences(scenario: Scenario) -> list[Divergence]:
-    """The disagreements seeded into ``scenario`` (deterministic for its seed and size)."""
-    chosen: list[Divergence] = []
-    candidates = []
+@dataclass(frozen=True)
+class Drift:
+    """One seeded agreement drift.
+
+    Attributes:
+        party_id: The canonical party.
+        agreement_id: Its canonical agreement.
+        platform: The platform showing the agreement ended (:data:`ENDED_STATUS`).
+        platforms: Every platform holding the agreement (each should be flagged).
+    """
+
+    party_id: str
+    agreement_id: str
+    platform: str
+    platforms: tuple[str, ...]
+
+
+def _candidates(scenario: Scenario) -> list[tuple[str, tuple[str, ...], dict[str, Any]]]:
+    """Compliant parties with a certificate held by two emulators or more, in party order."""
+    found = []
     for party in scenario.parties:
         placements = [p for p in scenario.placements_of(party["id"]) if held(p.platform, p.record_type)]
         certificate = scenario.certificate_of(party["id"])
@@ -75,12 +123,43 @@ def divergences(scenario: Scenario) -> list[Divergence]:
             continue
         if scenario.problems[party["id"]] is not ProblemKind.COMPLIANT:
             continue
-        candidates.append((party["id"], tuple(p.platform for p in placements), certificate))
-    for index, (party_id, platforms, certificate) in enumerate(candidates[: PER_FIELD * len(FIELDS)]):
-        line = certificate["lines"][0]
-        chosen.append(
-            Divergence(party_id, platforms[-1], line["coverage_type"], FIELDS[index % len(FIELDS)], platforms)
-        )
+        found.append((party["id"], tuple(p.platform for p in placements), certificate))
+    return found
+
+
+def drifts(scenario: Scenario) -> list[Drift]:
+    """The agreement drift seeded into ``scenario``: the last candidate held by a platform of
+    :data:`STATUS_PLATFORMS` and another agreement-holding platform (none when there is none)."""
+    for party_id, platforms, _ in reversed(_candidates(scenario)):
+        holders = tuple(p for p in platforms if p in AGREEMENT_PLATFORMS)
+        ending = [p for p in holders if p in STATUS_PLATFORMS]
+        if ending and len(holders) >= 2:
+            agreement = scenario.agreement_of(party_id)
+            return [Drift(party_id, agreement["id"], ending[0], holders)]
+    return []
+
+
+def divergences(scenario: Scenario) -> list[Divergence]:
+    """The disagreements seeded into ``scenario`` (deterministic for its seed and size).
+
+    The drifting party is left out unless no other candidate exists."""
+    candidates = _candidates(scenario)
+    drifting = {d.party_id for d in drifts(scenario)}
+    pool = [c for c in candidates if c[0] not in drifting] or candidates
+    slots = [
+        (party_id, platforms, certificate["lines"][index])
+        for index in range(max((len(c[2]["lines"]) for c in pool), default=0))
+        for party_id, platforms, certificate in pool
+        if index < len(certificate["lines"])
+    ]
+    chosen: list[Divergence] = []
+    for party_id, platforms, line in slots:
+        if len(chosen) == PER_FIELD * len(FIELDS):
+            break
+        field = FIELDS[len(chosen) % len(FIELDS)]
+        carrying = [p for p in platforms if field in CARRIED_FIELDS.get(p, frozenset())]
+        if len(carrying) >= 2:
+            chosen.append(Divergence(party_id, carrying[-1], line["coverage_type"], field, platforms))
     return chosen
 
 
@@ -91,14 +170,51 @@ def _later(text: str | None) -> str | None:
     return day.replace(year=day.year + 1, day=min(day.day, 28)).isoformat()
 
 
+def _mistyped(number: str | None) -> str:
+    """``number`` with its last digit changed (or a digit added)."""
+    text = number or ""
+    if text[-1:].isdigit():
+        return text[:-1] + str((int(text[-1]) + 1) % 10)
+    return text + "1"
+
+
+def _other_insurer(name: str) -> str:
+    """The next rated insurer after ``name`` (the first when ``name`` is not rated)."""
+    names = [carrier[0] for carrier in RATED_CARRIERS]
+    return names[(names.index(name) + 1) % len(names)] if name in names else names[0]
+
+
 def diverge(line: PolicyLine, field: str) -> PolicyLine:
     """``line`` as the differing platform shows it."""
     if field == "expiration_date":
         return replace(
             line, effective_date=line.expiration_date, expiration_date=_later(line.expiration_date)
         )
+    if field == "policy_number":
+        return replace(line, policy_number=_mistyped(line.policy_number))
+    if field == "insurer":
+        return replace(line, insurer=_other_insurer(line.insurer))
     amount = Decimal(line.limit or "0") * 2 or Decimal(1_000_000)
     return replace(line, limit=str(amount.quantize(Decimal(1))))
 
 
-__all__ = ["FIELDS", "HELD_RECORD_TYPES", "Divergence", "diverge", "divergences", "held"]
+def ended(agreement: dict[str, Any]) -> dict[str, Any]:
+    """``agreement`` as the drifting platform shows it: same dates, status ended."""
+    return {**agreement, "status": ENDED_STATUS}
+
+
+__all__ = [
+    "AGREEMENT_PLATFORMS",
+    "CARRIED_FIELDS",
+    "ENDED_STATUS",
+    "FIELDS",
+    "HELD_RECORD_TYPES",
+    "STATUS_PLATFORMS",
+    "Divergence",
+    "Drift",
+    "diverge",
+    "divergences",
+    "drifts",
+    "ended",
+    "held",
+]

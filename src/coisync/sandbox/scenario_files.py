@@ -4,7 +4,9 @@ All three are byte-identical for the same seed, size and date. ``portfolio.jsonl
 canonical JSONL that ``coisync import`` reads (properties first, then per party its party,
 agreement and certificate records); ``seeded-problems.json`` lists, per party and per platform,
 the seeded problem and the finding codes a correct engine raises, written from what was seeded,
-plus ``cross_system``: the disagreements between platforms' copies of a party's policy lines;
+plus ``cross_system``: the disagreements between platforms' copies of a party's policy lines
+and the agreements shown in force in one platform and ended in another (``agreement_drift``),
+each with the platforms that should be flagged;
 ``ratings.csv`` is the AM Best table the sandbox config points at.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 from coisync.compliance import DEFAULT_WINDOWS
 from coisync.model import FORMAT_VERSION
 from coisync.sandbox.certificates import ratings_csv
-from coisync.sandbox.divergence import divergences, held
+from coisync.sandbox.divergence import ENDED_STATUS, divergences, drifts, held
 from coisync.sandbox.problems import CATALOGUE, ProblemKind, carried_on, platform_codes
 from coisync.sandbox.scenario import Scenario
 
@@ -76,10 +78,11 @@ def seeded_problems(scenario: Scenario) -> dict[str, Any]:
             }
         )
     counts = Counter(p["problem"] for p in problems)
+    names = {p["id"]: p["legal_name"] for p in scenario.parties}
     cross_system = [
         {
             "party_id": d.party_id,
-            "legal_name": next(p["legal_name"] for p in scenario.parties if p["id"] == d.party_id),
+            "legal_name": names[d.party_id],
             "problem": f"{d.field}_disagrees",
             "coverage_type": d.coverage_type,
             "field": d.field,
@@ -87,6 +90,20 @@ def seeded_problems(scenario: Scenario) -> dict[str, Any]:
             "platforms": list(d.platforms),
         }
         for d in divergences(scenario)
+    ]
+    cross_system += [
+        {
+            "party_id": d.party_id,
+            "legal_name": names[d.party_id],
+            "problem": "agreement_drift",
+            "agreement_id": d.agreement_id,
+            "coverage_type": None,
+            "field": "status",
+            "differs_on": d.platform,
+            "states": {p: ENDED_STATUS if p == d.platform else "active" for p in d.platforms},
+            "platforms": list(d.platforms),
+        }
+        for d in drifts(scenario)
     ]
     return {
         "format": PROBLEMS_FORMAT,

@@ -67,7 +67,8 @@ class ViewParty:
         platform_id: The platform's id of the record.
         property_id: The canonical id of the property it belongs to.
         property_platform_id: The platform's id of that property.
-        agreement: Canonical agreement data.
+        agreement: Canonical agreement data (as this platform states it: a seeded agreement
+            drift shows it ended here, :mod:`coisync.sandbox.divergence`).
         lines: Its policy lines (empty when no certificate is on file).
         problem: The seeded problem kind.
     """
@@ -133,9 +134,12 @@ def platform_view(scenario: Scenario, platform: str) -> PlatformView:
     props = {p["id"]: p for p in scenario.properties}
     parties = {p["id"]: p for p in scenario.parties}
     record_type_of_property = "project" if platform == "procore" else "property"
-    from coisync.sandbox.divergence import diverge, divergences  # divergence imports this module
+    from coisync.sandbox.divergence import diverge, divergences, drifts, ended  # it imports this module
 
-    changed = {(d.party_id, d.platform): d for d in divergences(scenario)}
+    changed: dict[tuple[str, str], dict[str, str]] = {}
+    for d in divergences(scenario):
+        changed.setdefault((d.party_id, d.platform), {})[d.coverage_type] = d.field
+    drifting = {(d.party_id, d.platform) for d in drifts(scenario)}
     members: list[ViewParty] = []
     used: dict[str, str] = {}
     for placement in scenario.placements:
@@ -146,11 +150,11 @@ def platform_view(scenario: Scenario, platform: str) -> PlatformView:
         property_pid = platform_id(platform, record_type_of_property, scenario.property_numbers[property_id])
         used[property_id] = property_pid
         lines = policy_lines(scenario.certificate_of(party["id"]))
-        seeded = changed.get((party["id"], platform))
-        if seeded is not None:
-            lines = tuple(
-                diverge(x, seeded.field) if x.coverage_type == seeded.coverage_type else x for x in lines
-            )
+        seeded = changed.get((party["id"], platform), {})
+        lines = tuple(diverge(x, seeded[x.coverage_type]) if x.coverage_type in seeded else x for x in lines)
+        agreement = scenario.agreement_of(party["id"])
+        if (party["id"], platform) in drifting:
+            agreement = ended(agreement)
         members.append(
             ViewParty(
                 party=party,
@@ -158,7 +162,7 @@ def platform_view(scenario: Scenario, platform: str) -> PlatformView:
                 platform_id=placement.platform_id,
                 property_id=property_id,
                 property_platform_id=property_pid,
-                agreement=scenario.agreement_of(party["id"]),
+                agreement=agreement,
                 lines=lines,
                 problem=scenario.problems[party["id"]],
             )
