@@ -9,7 +9,6 @@ from coisync_mri.connector import MriConnector
 from coisync_mri.emulator import MriEmulator, MriSettings
 from coisync_mri.emulator.envelope import row_time
 
-from coisync.connector import Connector, PlatformRecord, WriteOp, WriteTarget
 from coisync.http import FakeClock
 from coisync.sandbox.emulator import Emulator
 from coisync.testing import ConformanceAdapter
@@ -75,6 +74,7 @@ class MriAdapter(ConformanceAdapter):
 
     connector_cls = MriConnector
     stream = "insurance"
+    status_type = "insurance"  # the kit's default write: a non-compliant status with its reason
     page_size = 5
 
     def create_emulator(self, state_dir: Path, clock: FakeClock) -> Emulator:
@@ -99,18 +99,3 @@ class MriAdapter(ConformanceAdapter):
         """An MRI user edits the notes of one row."""
         assert isinstance(emulator, MriEmulator)
         emulator.update_insurance(platform_id.rsplit("/", 1)[-1], Notes="Renewal requested by phone")
-
-    def write_op(self, connector: Connector, record: PlatformRecord) -> WriteOp | None:
-        """Mark the row non-compliant, with the reason."""
-        desired = {"compliance_status": "non_compliant", "deficiency_summary": "GL each occurrence below $2M"}
-        payload = connector.mapping.reverse("insurance", desired, job="sync")
-        assert not payload.failures
-        return WriteOp(
-            op_id="conformance-status-1",
-            connection=connector.config.name,
-            target=WriteTarget.COMPLIANCE_STATUS,
-            platform_type="insurance",
-            platform_id=record.platform_id,
-            payload=payload.values,
-            desired=desired,
-        )

@@ -24,9 +24,10 @@ from coisync_mri.emulator.envelope import row_time
 from mri_adapter import BUILDING, PASSWORD_ENV, USER_ENV, connection_table, mri_emulator, seed_insurance
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from coisync.connector import WriteOp, WriteOutcome, WriteTarget
+from coisync.connector import Connector, WriteOp, WriteOutcome, WriteTarget
 from coisync.http import FakeClock
 from coisync.testing import read_stream
+from coisync.testing.adapter import mapped_status_op
 from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET
 from coisync.testing.replay import (
     ReplaySetup,
@@ -85,17 +86,9 @@ def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
         yield world
 
 
-def status_op(connector: MriConnector, platform_id: str, status: str, summary: str) -> WriteOp:
+def status_op(connector: Connector, platform_id: str, status: str, summary: str) -> WriteOp:
     desired = {"compliance_status": status, "deficiency_summary": summary}
-    return WriteOp(
-        op_id=f"op-{platform_id}-{status}",
-        connection="mri",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type="insurance",
-        platform_id=platform_id,
-        payload=connector.mapping.reverse("insurance", desired, job="sync").values,
-        desired=desired,
-    )
+    return mapped_status_op(connector, "insurance", platform_id, desired, op_id=f"op-{platform_id}-{status}")
 
 
 def test_replay_reads_every_page(world: World) -> None:

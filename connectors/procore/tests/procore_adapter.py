@@ -8,7 +8,6 @@ from typing import Any
 from coisync_procore.connector import ProcoreConnector
 from coisync_procore.emulator import ProcoreEmulator
 
-from coisync.connector import Connector, PlatformRecord, WriteOp, WriteTarget
 from coisync.http import FakeClock
 from coisync.sandbox.emulator import Emulator, iso_utc
 from coisync.testing import ConformanceAdapter
@@ -64,6 +63,7 @@ class ProcoreAdapter(ConformanceAdapter):
 
     connector_cls = ProcoreConnector
     stream = "insurances"
+    status_type = "insurance"  # the kit's default write: a non-compliant status with its reason
     page_size = 5
 
     def create_emulator(self, state_dir: Path, clock: FakeClock) -> Emulator:
@@ -98,18 +98,3 @@ class ProcoreAdapter(ConformanceAdapter):
             record = state["insurances"][platform_id]
             record["notes"] = "Renewal requested by phone"
             record["updated_at"] = emulator.clock.now()
-
-    def write_op(self, connector: Connector, record: PlatformRecord) -> WriteOp | None:
-        """Mark the insurance non-compliant, with the reason in its notes."""
-        desired = {"compliance_status": "non_compliant", "deficiency_summary": "GL each occurrence below $2M"}
-        payload = connector.mapping.reverse("insurance", desired, job="sync")
-        assert not payload.failures
-        return WriteOp(
-            op_id="conformance-status-1",
-            connection=connector.config.name,
-            target=WriteTarget.COMPLIANCE_STATUS,
-            platform_type="insurance",
-            platform_id=record.platform_id,
-            payload=payload.values,
-            desired=desired,
-        )

@@ -23,9 +23,10 @@ from coisync_vts.emulator import CERTIFICATES, VtsEmulator, VtsSettings
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vts_adapter import KEY_ENV, SECRET_ENV, connection_table, seed_certificates, seed_leases, vts_emulator
 
-from coisync.connector import WriteOp, WriteOutcome, WriteTarget
+from coisync.connector import Connector, WriteOp, WriteOutcome
 from coisync.http import FakeClock
 from coisync.testing import read_stream
+from coisync.testing.adapter import mapped_status_op
 from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET
 from coisync.testing.replay import (
     ReplaySetup,
@@ -77,16 +78,10 @@ def world(
         yield world
 
 
-def status_op(connector: VtsConnector, platform_id: str, status: str, summary: str) -> WriteOp:
+def status_op(connector: Connector, platform_id: str, status: str, summary: str) -> WriteOp:
     desired = {"compliance_status": status, "deficiency_summary": summary}
-    return WriteOp(
-        op_id=f"op-{platform_id}-{status}",
-        connection="vts",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type="insurance_certificate",
-        platform_id=platform_id,
-        payload=connector.mapping.reverse("insurance_certificate", desired, job="sync").values,
-        desired=desired,
+    return mapped_status_op(
+        connector, "insurance_certificate", platform_id, desired, op_id=f"op-{platform_id}-{status}"
     )
 
 

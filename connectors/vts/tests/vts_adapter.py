@@ -8,7 +8,6 @@ from typing import Any
 from coisync_vts.connector import VtsConnector
 from coisync_vts.emulator import CERTIFICATES, VtsEmulator, VtsSettings, stamp
 
-from coisync.connector import Connector, PlatformRecord, WriteOp, WriteTarget
 from coisync.http import FakeClock
 from coisync.sandbox.emulator import Emulator
 from coisync.testing import ConformanceAdapter
@@ -79,6 +78,7 @@ class VtsAdapter(ConformanceAdapter):
 
     connector_cls = VtsConnector
     stream = "insurance_certificates"
+    status_type = "insurance_certificate"  # the kit's default write: a non-compliant status with its reason
     page_size = 5
     mode = "on"
     """``on``: the kit's malformed fault corrupts the first list response, which must be the stream's."""
@@ -104,21 +104,6 @@ class VtsAdapter(ConformanceAdapter):
         """A VTS user corrects a carrier."""
         assert isinstance(emulator, VtsEmulator)
         emulator.touch(CERTIFICATES, platform_id, carrier="Chubb Group")
-
-    def write_op(self, connector: Connector, record: PlatformRecord) -> WriteOp | None:
-        """Mark the certificate non-compliant, with the reason."""
-        desired = {"compliance_status": "non_compliant", "deficiency_summary": "GL each occurrence below $2M"}
-        payload = connector.mapping.reverse("insurance_certificate", desired, job="sync")
-        assert not payload.failures
-        return WriteOp(
-            op_id="conformance-status-1",
-            connection=connector.config.name,
-            target=WriteTarget.COMPLIANCE_STATUS,
-            platform_type="insurance_certificate",
-            platform_id=record.platform_id,
-            payload=payload.values,
-            desired=desired,
-        )
 
 
 class VtsReadOnlyAdapter(VtsAdapter):

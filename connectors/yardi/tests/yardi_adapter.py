@@ -8,7 +8,6 @@ from typing import Any
 from coisync_yardi.connector import YardiConnector
 from coisync_yardi.emulator import YardiCredential, YardiEmulator, YardiSettings
 
-from coisync.connector import Connector, PlatformRecord, WriteOp, WriteTarget
 from coisync.http import FakeClock
 from coisync.sandbox.emulator import Emulator, iso_utc
 from coisync.testing import ConformanceAdapter
@@ -107,6 +106,7 @@ class YardiAdapter(ConformanceAdapter):
 
     connector_cls = YardiConnector
     stream = "vendors"
+    status_type = "vendor"  # the kit's default write: a non-compliant status with its reason
     page_size = 5  # Yardi does not page; the kit still seeds enough for three pages
 
     def create_emulator(self, state_dir: Path, clock: FakeClock) -> Emulator:
@@ -136,18 +136,3 @@ class YardiAdapter(ConformanceAdapter):
             vendor = state["vendors"][platform_id]
             vendor["notes"] = "Renewal requested by phone"
             vendor["modified"] = emulator.clock.now()
-
-    def write_op(self, connector: Connector, record: PlatformRecord) -> WriteOp | None:
-        """Mark the vendor non-compliant, with the reason in its notes."""
-        desired = {"compliance_status": "non_compliant", "deficiency_summary": "GL each occurrence below $2M"}
-        payload = connector.mapping.reverse("vendor", desired, job="sync")
-        assert not payload.failures
-        return WriteOp(
-            op_id="conformance-status-1",
-            connection=connector.config.name,
-            target=WriteTarget.COMPLIANCE_STATUS,
-            platform_type="vendor",
-            platform_id=record.platform_id,
-            payload=payload.values,
-            desired=desired,
-        )

@@ -8,14 +8,39 @@ records, and which write to try; everything else (serving, faults, clocks, check
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from coisync.connector import Connector, PlatformRecord, WriteOp
+from coisync.connector import Connector, PlatformRecord, WriteOp, WriteTarget
 from coisync.http import FakeClock
 from coisync.sandbox.emulator import Emulator
 
 DEFAULT_PAGE_SIZE = 5
+NON_COMPLIANT = {"compliance_status": "non_compliant", "deficiency_summary": "GL each occurrence below $2M"}
+"""The desired status the kit's default write sets."""
+
+
+def mapped_status_op(
+    connector: Connector, platform_type: str, platform_id: str, desired: Mapping[str, Any], *, op_id: str
+) -> WriteOp:
+    """A compliance-status write of ``desired`` on one record, its payload from the connector's
+    reverse mapping as the sync plans it.
+
+    Raises:
+        AssertionError: The mapping could not produce the payload.
+    """
+    payload = connector.mapping.reverse(platform_type, dict(desired), job="sync")
+    assert not payload.failures, payload.failures
+    return WriteOp(
+        op_id=op_id,
+        connection=connector.config.name,
+        target=WriteTarget.COMPLIANCE_STATUS,
+        platform_type=platform_type,
+        platform_id=platform_id,
+        payload=payload.values,
+        desired=dict(desired),
+    )
 
 
 class ConformanceAdapter(ABC):
@@ -26,11 +51,14 @@ class ConformanceAdapter(ABC):
         stream: The stream the kit reads (it should page and read incrementally).
         page_size: Records per page the connection is configured with; the kit seeds enough
             records for at least three pages.
+        status_type: The platform type whose compliance status the default :meth:`write_op`
+            sets (through the connector's mapping); ``None``: no default write.
     """
 
     connector_cls: ClassVar[type[Connector]]
     stream: ClassVar[str]
     page_size: ClassVar[int] = DEFAULT_PAGE_SIZE
+    status_type: ClassVar[str | None] = None
 
     @abstractmethod
     def create_emulator(self, state_dir: Path, clock: FakeClock) -> Emulator:
@@ -61,11 +89,18 @@ class ConformanceAdapter(ABC):
         """Change one seeded record through the emulator, as a user of the platform would."""
 
     def write_op(self, connector: Connector, record: PlatformRecord) -> WriteOp | None:
-        """A write to try on ``record`` (a record the stream read); ``None`` for a read-only connector."""
-        return None
+        """A write to try on ``record`` (a record the stream read); ``None`` for a read-only connector.
+
+        By default: mark ``record`` non-compliant with a reason when :attr:`status_type` is set.
+        """
+        if self.status_type is None:
+            return None
+        return mapped_status_op(
+            connector, self.status_type, record.platform_id, NON_COMPLIANT, op_id="conformance-status-1"
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} for {self.connector_cls.__name__}>"
 
 
-__all__ = ["DEFAULT_PAGE_SIZE", "ConformanceAdapter"]
+__all__ = ["DEFAULT_PAGE_SIZE", "NON_COMPLIANT", "ConformanceAdapter", "mapped_status_op"]
