@@ -183,7 +183,8 @@ class SyncEngine:
                 state=outbox.HELD if cap else outbox.PENDING,
             )
             part.capped = cap
-        if cap is None and plan.writes:
+            planned, plan.writes = bool(plan.writes), []  # in the outbox now: not held in memory too
+        if cap is None and planned:
             part.push = push_connection(
                 self.store,
                 connector,
@@ -196,7 +197,7 @@ class SyncEngine:
         # Nothing examined since the kept basis: it still holds (and the store stays as it was).
         if cap is None and pushed and (since is None or plan.examined):
             with self.store.transaction() as conn:
-                if not any(True for _ in outbox.open_rows(conn, name)):
+                if not outbox.has_open_rows(conn, name):
                     kept = {"since": planned_at.isoformat(), "digest": digest}
                     basis.put(conn, name, basis.plan_key("sync"), kept, run_id)
 

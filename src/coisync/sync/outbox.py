@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from coisync.connector import WriteOp, WriteTarget
+from coisync.store.engine import read_connection
 from coisync.sync.tables import outbox
 from coisync.sync.values import dumps
 
@@ -188,6 +189,54 @@ def open_rows(
     )
     for row in conn.execute(query).all():
         yield _row(row)
+
+
+def has_open_rows(conn: Connection, connection: str) -> bool:
+    """Whether any row of the connection is still to send or to read back."""
+    query = sa.select(outbox.c.op_id).where(
+        outbox.c.connection == connection, outbox.c.state.in_(OPEN_STATES)
+    )
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def iter_open_rows(
+    engine: Engine, connection: str, states: tuple[str, ...] = OPEN_STATES, chunk: int = 1000
+) -> Iterator[OutboxRow]:
+    """Open rows of one connection, rows of the same target and record type together (the group
+    with the oldest row first), oldest first within a group, read ``chunk`` rows at a time.
+
+    Each chunk is read in its own short read, so the caller may commit between rows; a row that
+    leaves the open states is simply not read again, and memory stays bounded by ``chunk``.
+    """
+    base = (outbox.c.connection == connection, outbox.c.state.in_(states))
+    with read_connection(engine) as conn:
+        first = sa.func.min(outbox.c.created_at)
+        groups = conn.execute(
+            sa.select(outbox.c.target, outbox.c.platform_type)
+            .where(*base)
+            .group_by(outbox.c.target, outbox.c.platform_type)
+            .order_by(first, sa.func.min(outbox.c.op_id))
+        ).all()
+    for target, platform_type in groups:
+        after: tuple[Any, str] | None = None
+        while True:
+            query = sa.select(outbox).where(
+                *base, outbox.c.target == target, outbox.c.platform_type == platform_type
+            )
+            if after is not None:
+                query = query.where(
+                    sa.or_(
+                        outbox.c.created_at > after[0],
+                        sa.and_(outbox.c.created_at == after[0], outbox.c.op_id > after[1]),
+                    )
+                )
+            with read_connection(engine) as conn:
+                rows = conn.execute(query.order_by(outbox.c.created_at, outbox.c.op_id).limit(chunk)).all()
+            if not rows:
+                break
+            for row in rows:
+                yield _row(row)
+            after = (rows[-1].created_at, rows[-1].op_id)
 
 
 def rows_of_run(conn: Connection, run_id: str, state: str | None = None) -> list[OutboxRow]:

@@ -95,16 +95,6 @@ def _recover(store: Store, connector: Connector, row: OutboxRow, result: PushRes
     return True
 
 
-def grouped(rows: list[OutboxRow]) -> list[OutboxRow]:
-    """Rows with the same target and record type next to each other (oldest group first), so a
-    batching writer gets one batch per group instead of one per interleaved run. A record has at
-    most one open row, so reordering across records changes nothing about any one record."""
-    first: dict[tuple[str, str], int] = {}
-    for index, row in enumerate(rows):
-        first.setdefault((row.op.target.value, row.op.platform_type), index)
-    return sorted(rows, key=lambda row: first[(row.op.target.value, row.op.platform_type)])
-
-
 def push_connection(
     store: Store,
     connector: Connector,
@@ -124,8 +114,7 @@ def push_connection(
     result = PushResult()
     name = connector.config.name
     states = (outbox.SENDING,) if only_sending else outbox.OPEN_STATES
-    with store.transaction() as conn:
-        rows = grouped(list(outbox.open_rows(conn, name, states)))
+    rows = outbox.iter_open_rows(store.engine, name, states)
     batch: list[OutboxRow] = []
     try:
         for row in rows:
