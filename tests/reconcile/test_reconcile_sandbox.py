@@ -286,6 +286,15 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
     mri, vts = _mri_flags(capsys, sandbox), _vts_flags(capsys, sandbox)
     assert mri == _flag_lines(first["flags"], "mri") and mri
     assert vts == _flag_lines(first["flags"], "vts") and vts
+    # The drifting lease is terminated in MRI's own state, and its drift is a line of the flag note
+    # of that occupant in MRI and of that tenant in VTS.
+    leases = _state(capsys, sandbox, "mri")["leases"]
+    for item in seeded["cross_system"]:
+        if item["problem"] == "agreement_drift":
+            name = item["legal_name"]
+            assert {v["OccupancyStatus"] for v in leases.values() if v["OccupantName"] == name} == {"V"}
+            for flags in (mri, vts):
+                assert any(line.startswith("[coisync reconcile] agreement_drift:") for line in flags[name])
     kinds = {f["kind"] for f in first["flags"] if f["connection"] in ("mri", "vts")}
     assert {"expiration_date_disagrees", "limit_disagrees"} & kinds, "a cross-system flag reaches MRI/VTS"
     notes_before = len(_state(capsys, sandbox, "mri").get("notes", []))
