@@ -8,7 +8,9 @@ flags come only from ``seeded-problems.json``, written by the generator from wha
 * ``<field>_disagrees`` (expiration date, limit, policy number, insurer) on every platform that
   holds a party whose copies of a coverage line were made to differ;
 * ``agreement_drift`` on every platform that holds a lease shown terminated in one (MRI) and
-  active in another (VTS).
+  active in another (VTS);
+* ``party_unknown`` on every platform that holds a tenant at a building another platform (VTS)
+  holds too, with tenants, but without this tenant.
 
 Each system then holds the flags raised in it, as ``coisync sandbox state`` shows: Procore's
 insurance ``origin_data``, Yardi's ``COIReconcile`` user-defined field, MRI's lease flag notes
@@ -184,6 +186,15 @@ def _cross_system_flags(flags: list[dict[str, Any]], seeded: dict[str, Any]) -> 
                 item["coverage_type"],
             ):
                 continue
+            if item["problem"] == "party_unknown":
+                # who knows the party, who lacks it, where, under which agreement
+                known = dict.fromkeys(item["platforms"], "known")
+                assert flag["values"] == {**known, **dict.fromkeys(item["unknown_in"], "unknown")}, flag
+                (absence,) = flag["evidence"]["absences"]
+                assert (absence["known_in"], absence["unknown_in"]) == (item["platforms"], item["unknown_in"])
+                assert absence["agreements"] and absence["property_id"] in flag["detail"], flag
+                assert f"unknown in {', '.join(item['unknown_in'])}" in flag["detail"], flag
+                continue
             assert sorted(flag["values"]) == sorted(item["platforms"]), flag
             if item["problem"] == "agreement_drift":
                 # what each system states: the differing one ended, the others in force
@@ -263,8 +274,9 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
             "policy_number_disagrees",
             "insurer_disagrees",
             "agreement_drift",
+            "party_unknown",
         }
-        == {f"{name}_disagrees" for name in FIELDS} | {"agreement_drift"}
+        == {f"{name}_disagrees" for name in FIELDS} | {"agreement_drift", "party_unknown"}
     )
     _cross_system_flags(first["flags"], seeded)
     _drift_keeps_verdicts(_failing(capsys, config), seeded)
@@ -295,6 +307,15 @@ def test_flags_match_seeded_problems_and_reruns_are_idempotent(
             assert {v["OccupancyStatus"] for v in leases.values() if v["OccupantName"] == name} == {"V"}
             for flags in (mri, vts):
                 assert any(line.startswith("[coisync reconcile] agreement_drift:") for line in flags[name])
+    # The tenant VTS does not know is flagged in MRI's note (VTS has no record of it), and the
+    # building is one in both systems.
+    tenants = {t["attributes"]["name"] for t in _state(capsys, sandbox, "vts")["tenants"].values()}
+    for item in seeded["cross_system"]:
+        if item["problem"] == "party_unknown":
+            assert item["legal_name"] not in tenants and item["legal_name"] in mri
+            assert any(
+                line.startswith("[coisync reconcile] party_unknown:") for line in mri[item["legal_name"]]
+            )
     kinds = {f["kind"] for f in first["flags"] if f["connection"] in ("mri", "vts")}
     assert {"expiration_date_disagrees", "limit_disagrees"} & kinds, "a cross-system flag reaches MRI/VTS"
     notes_before = len(_state(capsys, sandbox, "mri").get("notes", []))

@@ -16,7 +16,12 @@ line with the latest expiration (the newest certificate, wherever it arrived). F
   system and ended in another. Each system's view of a linked agreement is what that system
   last said of its status and dates (the ref's ``last_known["seen"]``), not the canonical body,
   which holds one truth; a system that states no status is judged by its dates. Two different
-  agreements of a party (another property, an earlier lease) are never compared.
+  agreements of a party (another property, an earlier lease) are never compared;
+* ``party_unknown``: the party is under requirements (an agreement in force there in any
+  system; for a party without agreements, a verdict other than ``not_required``, at its
+  properties) at a property two or more connections hold, and one of those connections holds
+  parties of its kind but not this party (:mod:`coisync.reconcile.presence`); flagged in the
+  connections that know it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coisync.model import Agreement, AgreementStatus, Certificate, CoverageLine, Party
+from coisync.reconcile import presence
 from coisync.store import Store, schema
 from coisync.store.engine import read_connection
 from coisync.store.queries import load
@@ -55,6 +61,8 @@ class Flag:
         coverage_type: The coverage concerned, if any.
         detail: One line of evidence for people.
         values: Each source's value (``connection`` -> value) where values differ.
+        evidence: Structured evidence beyond ``values`` (``party_unknown``: each property with
+            its agreements, the systems knowing the party and those lacking it).
     """
 
     party_id: str
@@ -66,6 +74,7 @@ class Flag:
     coverage_type: str | None
     detail: str
     values: Mapping[str, Any] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -80,6 +89,7 @@ class Flag:
             "coverage_type": self.coverage_type,
             "detail": self.detail,
             "values": dict(self.values),
+            "evidence": dict(self.evidence),
         }
 
 
@@ -115,11 +125,20 @@ class Holdings:
     agreements: dict[str, list[tuple[str, Agreement]]] = field(default_factory=lambda: defaultdict(list))
     """Per party: ``(connection, that system's view of the agreement)`` for every ref of its agreements."""
     statuses: dict[str, str] = field(default_factory=dict)
+    property_holders: dict[str, set[str]] = field(default_factory=dict)
+    """Per canonical property, the connections holding a ref to it."""
+    property_names: dict[str, str] = field(default_factory=dict)
+    carries: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Per connection, the party kinds it holds (:func:`coisync.reconcile.presence.party_kinds`)."""
 
 
-def load_holdings(store: Store) -> Holdings:
-    """Parties, their platform records, certificate lines and agreements, by connection."""
-    held = Holdings()
+def load_holdings(store: Store, carries: Mapping[str, frozenset[str]] | None = None) -> Holdings:
+    """Parties, their platform records, certificate lines and agreements, by connection.
+
+    ``carries`` gives the party kinds each connection holds; without it no connection is said to
+    lack a party (no ``party_unknown`` flag).
+    """
+    held = Holdings(carries=dict(carries or {}))
     t = schema.external_refs
     with read_connection(store.engine) as conn:
         refs = conn.execute(
@@ -159,6 +178,10 @@ def load_holdings(store: Store) -> Holdings:
             agreement = load(Agreement, row.body)
             for record in by_entity.get(("agreement", row.id), ()):
                 held.agreements[agreement.party_id].append((record[0], _view(agreement, seen.get(record))))
+    for (kind, entity_id), records in by_entity.items():
+        if kind == "property":
+            held.property_holders[entity_id] = {r[0] for r in records}
+    held.property_names = {p.id: p.name for p in store.iter_properties()}
     for party in store.iter_parties():
         records = by_entity.get(("party", party.id), [])
         if records:
@@ -208,6 +231,20 @@ def _in_force(agreement: Agreement, as_of: date) -> bool:
     return started and (agreement.end_date is None or agreement.end_date >= as_of)
 
 
+def _places(
+    party: Party, agreements: list[tuple[str, Agreement]], status: str | None, as_of: date
+) -> dict[str, tuple[str, ...]]:
+    """Where the party is under requirements: property -> its agreements in force there."""
+    if not agreements:
+        required = status is not None and status != "not_required"
+        return dict.fromkeys(party.property_ids, ()) if required else {}
+    places: dict[str, set[str]] = defaultdict(set)
+    for _, agreement in agreements:
+        if _in_force(agreement, as_of):
+            places[agreement.property_id].add(agreement.id)
+    return {p: tuple(sorted(ids)) for p, ids in places.items()}
+
+
 def compare_party(held: Holdings, party: Party, as_of: date, window: int) -> list[Flag]:
     """Every flag of one party."""
     flags: list[Flag] = []
@@ -216,7 +253,12 @@ def compare_party(held: Holdings, party: Party, as_of: date, window: int) -> lis
     party_record = {r[0]: r for r in party_records}
 
     def on_party(
-        connection: str, kind: str, coverage: str | None, detail: str, values: Mapping[str, Any]
+        connection: str,
+        kind: str,
+        coverage: str | None,
+        detail: str,
+        values: Mapping[str, Any],
+        evidence: Mapping[str, Any] | None = None,
     ) -> None:
         record = party_record[connection]
         flags.append(
@@ -230,6 +272,7 @@ def compare_party(held: Holdings, party: Party, as_of: date, window: int) -> lis
                 coverage,
                 detail,
                 values,
+                evidence or {},
             )
         )
 
@@ -321,6 +364,15 @@ def compare_party(held: Holdings, party: Party, as_of: date, window: int) -> lis
         for connection in connections:
             if connection in values:
                 on_party(connection, "agreement_drift", None, detail, values)
+    places = _places(party, agreements, held.statuses.get(party.id), as_of)
+    kind = party.kind.value
+    found = presence.absences(
+        kind, connections, places, held.property_holders, held.carries, held.property_names
+    )
+    for connection in connections:
+        parts = presence.flag_parts(found, connection, kind)
+        if parts is not None:
+            on_party(connection, presence.KIND, None, *parts)
     return flags
 
 

@@ -49,6 +49,7 @@ KINDS = (
     "certificate_missing",
     "coverage_missing",
     "agreement_drift",
+    "party_unknown",
 )
 """Every flag kind."""
 

@@ -23,6 +23,7 @@ from coisync.portfolio import PortfolioSettings
 from coisync.reconcile.compare import Flag, compare, load_holdings
 from coisync.reconcile.flags import TARGET, ReconcileSettings, desired_index
 from coisync.reconcile.identity import Candidate, resolve_identities
+from coisync.reconcile.presence import carried_kinds
 from coisync.store import Store
 from coisync.sync import outbox, runs
 from coisync.sync.connections import build_connector, connection_names
@@ -179,7 +180,8 @@ def run_reconcile(
                 identity = resolve_identities(store, settings.auto_link_threshold)
                 result.linked, result.review = identity.linked, identity.review
             evaluate_changed(store, portfolio, as_of=as_of)
-            result.flags = compare(load_holdings(store), day, max(portfolio.windows, default=0))
+            held = load_holdings(store, carried_kinds(connectors))
+            result.flags = compare(held, day, max(portfolio.windows, default=0))
             result.new_flags = sorted({flag_key(f) for f in result.flags} - previous)
             for connector in connectors:
                 reason = _writable(connector)

@@ -19,13 +19,21 @@ dates, so reconciliation links the two leases and finds them in conflict. Only M
 seeding states a lease status (VTS's lease has none, Yardi's tenant statuses have no terminated
 value). The party's requirements stay those of its kind and property, so its status holds.
 
-Both kinds keep every party's status, so the compliance expectations of
+A tenant under requirements (its lease in force) held by one emulator at a building another
+emulator holds too, with tenants, but not this tenant, is **unknown** there (``party_unknown``,
+:func:`unknowns`): the scenario leaves one tenant of an MRI building out of VTS
+(:meth:`coisync.sandbox.scenario._Generator.untrack`). Only MRI and VTS seed a building with its
+name and address (:data:`PROPERTY_PLATFORMS`), so only there is one building on two platforms
+one property.
+
+Every kind keeps every party's status, so the compliance expectations of
 :mod:`coisync.sandbox.problems` hold; only reconciliation sees the difference. The list is
 written into ``seeded-problems.json`` from what was seeded here, never by reconciliation code.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -66,6 +74,12 @@ STATUS_PLATFORMS = frozenset({"mri"})
 
 ENDED_STATUS = "terminated"
 """The agreement status the drifting platform shows."""
+
+
+PROPERTY_PLATFORMS = frozenset({"mri", "vts"})
+"""Platforms whose sandbox seeding gives a property its name and address, so the same building on
+two of them is one property once reconciled. Yardi's sandbox properties carry a code and a name
+only (a name alone is left to a person to link) and Procore's projects are not read."""
 
 
 def held(platform: str, record_type: str) -> bool:
@@ -111,6 +125,65 @@ class Drift:
     agreement_id: str
     platform: str
     platforms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """One party unknown to a platform holding its building.
+
+    Attributes:
+        party_id: The canonical party.
+        agreement_id: Its agreement (in force) at the building.
+        property_id: The canonical property.
+        platforms: The platforms holding the party and the building (each should be flagged).
+        unknown_in: The platforms holding the building and parties of its kind, not the party.
+    """
+
+    party_id: str
+    agreement_id: str
+    property_id: str
+    platforms: tuple[str, ...]
+    unknown_in: tuple[str, ...]
+
+
+def _record_type(party_kind: str) -> str:
+    return "tenant" if party_kind == "tenant" else "vendor"
+
+
+def unknowns(scenario: Scenario) -> list[Unknown]:
+    """Every party the scenario places, with its agreement in force, on a platform of
+    :data:`PROPERTY_PLATFORMS` at a building another such platform also holds (seeds), with
+    parties of its kind, without the party; in party order."""
+    from coisync.sandbox.views import platform_view  # it imports this module
+
+    holders: dict[str, set[str]] = defaultdict(set)
+    for platform in sorted(PROPERTY_PLATFORMS):
+        for _, prop in platform_view(scenario, platform).properties:
+            holders[prop["id"]].add(platform)
+    knows: dict[str, set[str]] = defaultdict(set)
+    for placement in scenario.placements:
+        if placement.platform in PROPERTY_PLATFORMS and held(placement.platform, placement.record_type):
+            knows[placement.party_id].add(placement.platform)
+    found: list[Unknown] = []
+    day = scenario.as_of.isoformat()
+    for party in scenario.parties:
+        agreement = scenario.agreement_of(party["id"])
+        if not knows[party["id"]] or not agreement["start_date"] <= day <= agreement["end_date"]:
+            continue
+        holding = holders[agreement["property_id"]]
+        lacking = holding - knows[party["id"]]
+        lacking = {p for p in lacking if held(p, _record_type(party["kind"]))}
+        if lacking:
+            found.append(
+                Unknown(
+                    party["id"],
+                    agreement["id"],
+                    agreement["property_id"],
+                    tuple(sorted(holding & knows[party["id"]])),
+                    tuple(sorted(lacking)),
+                )
+            )
+    return found
 
 
 def _candidates(scenario: Scenario) -> list[tuple[str, tuple[str, ...], dict[str, Any]]]:
@@ -209,12 +282,15 @@ __all__ = [
     "ENDED_STATUS",
     "FIELDS",
     "HELD_RECORD_TYPES",
+    "PROPERTY_PLATFORMS",
     "STATUS_PLATFORMS",
     "Divergence",
     "Drift",
+    "Unknown",
     "diverge",
     "divergences",
     "drifts",
     "ended",
     "held",
+    "unknowns",
 ]

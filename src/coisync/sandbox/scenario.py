@@ -7,10 +7,12 @@ present at any size of at least :data:`MIN_SIZE`.
 
 Parties are placed on platforms the way a landlord's systems overlap: each property is run on one
 property-management system (Yardi or MRI, alternating); its tenants and vendors live there;
-tenants are also tracked in VTS (every tenant of an MRI property, half of the others); contractors
-and about half the vendors also live in Procore. So the same vendor appears in Yardi and Procore
-and the same tenant in MRI and VTS. Platforms without an installed emulator still get their
-placements; their view simply has no emulator to seed.
+tenants are also tracked in VTS (every tenant of an MRI property but one, half of the others);
+contractors and about half the vendors also live in Procore. So the same vendor appears in Yardi
+and Procore and the same tenant in MRI and VTS. The one tenant of an MRI building left out of VTS
+(:meth:`_Generator.untrack`) is a party VTS does not know at a building it holds, which
+reconciliation flags in MRI (``party_unknown``). Platforms without an installed emulator still
+get their placements; their view simply has no emulator to seed.
 """
 
 from __future__ import annotations
@@ -212,6 +214,24 @@ class _Generator:
             for party_id, kind in zip(pool, chosen, strict=True):
                 self.scenario.problems[party_id] = kind
 
+    def untrack(self) -> None:
+        """Leave one tenant of an MRI building out of VTS: the last, in party order, whose seeded
+        problem is not ``compliant`` (so the cross-system candidates of
+        :mod:`coisync.sandbox.divergence` stay as they are) and whose building keeps another
+        tenant in VTS (so VTS still holds the building). Nobody is left out when no tenant qualifies."""
+        scenario = self.scenario
+        building = {p["id"]: p["property_ids"][0] for p in scenario.parties}
+        in_vts = [p for p in scenario.placements if p.platform == "vts"]
+        for placement in reversed(in_vts):
+            place = building[placement.party_id]
+            if scenario.property_platform[place] != "mri":
+                continue
+            if scenario.problems[placement.party_id] is ProblemKind.COMPLIANT:
+                continue
+            if any(building[other.party_id] == place for other in in_vts if other is not placement):
+                scenario.placements.remove(placement)
+                return
+
     def agreement_and_certificate(self, party: dict[str, Any], prop: dict[str, Any]) -> None:
         as_of = self.scenario.as_of
         number = self.scenario.party_numbers[party["id"]]
@@ -258,6 +278,7 @@ def build_scenario(seed: int, size: int, as_of: date, library: TemplateLibrary |
         generator.place(party, prop, vendor_index)
         vendor_index += party["kind"] == "vendor"
     generator.assign_problems()
+    generator.untrack()
     for party, prop in made:
         generator.agreement_and_certificate(party, prop)
     return generator.scenario

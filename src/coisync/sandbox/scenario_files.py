@@ -5,8 +5,9 @@ canonical JSONL that ``coisync import`` reads (properties first, then per party 
 agreement and certificate records); ``seeded-problems.json`` lists, per party and per platform,
 the seeded problem and the finding codes a correct engine raises, written from what was seeded,
 plus ``cross_system``: the disagreements between platforms' copies of a party's policy lines
-and the agreements shown in force in one platform and ended in another (``agreement_drift``),
-each with the platforms that should be flagged;
+the agreements shown in force in one platform and ended in another (``agreement_drift``), and
+the parties one platform holds at a building another platform holds without them
+(``party_unknown``), each with the platforms that should be flagged;
 ``ratings.csv`` is the AM Best table the sandbox config points at.
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 from coisync.compliance import DEFAULT_WINDOWS
 from coisync.model import FORMAT_VERSION
 from coisync.sandbox.certificates import ratings_csv
-from coisync.sandbox.divergence import ENDED_STATUS, divergences, drifts, held
+from coisync.sandbox.divergence import ENDED_STATUS, divergences, drifts, held, unknowns
 from coisync.sandbox.problems import CATALOGUE, ProblemKind, carried_on, platform_codes
 from coisync.sandbox.scenario import Scenario
 
@@ -104,6 +105,20 @@ def seeded_problems(scenario: Scenario) -> dict[str, Any]:
             "platforms": list(d.platforms),
         }
         for d in drifts(scenario)
+    ]
+    cross_system += [
+        {
+            "party_id": u.party_id,
+            "legal_name": names[u.party_id],
+            "problem": "party_unknown",
+            "agreement_id": u.agreement_id,
+            "property_id": u.property_id,
+            "coverage_type": None,
+            "field": "presence",
+            "unknown_in": list(u.unknown_in),
+            "platforms": list(u.platforms),
+        }
+        for u in unknowns(scenario)
     ]
     return {
         "format": PROBLEMS_FORMAT,
