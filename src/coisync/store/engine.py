@@ -9,6 +9,8 @@ parameter (``?options=-csearch_path%3Dmyschema``).
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,23 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def _use_wal(cursor: Any) -> None:
+    """Switch the database to WAL. Switching needs the database to itself, and SQLite answers
+    "database is locked" at once, without waiting, when another process is switching it or
+    migrating it at that moment (two jobs opening a new store together): wait and try again."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    pause = 0.02
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
 def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -50,7 +69,7 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
         cursor = dbapi_connection.cursor()
         try:
             if not in_memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _use_wal(cursor)
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
