@@ -77,10 +77,14 @@ def emit_json(data: Any) -> None:
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
-    """A rich table whose cells are escaped untrusted text."""
+    """A rich table whose cells are escaped untrusted text.
+
+    A cell too wide for the terminal folds onto more lines instead of being cut: ids shown
+    here are what people copy into the next command.
+    """
     result = Table(title=title, title_justify="left", show_lines=False)
     for column in columns:
-        result.add_column(column)
+        result.add_column(column, overflow="fold")
     for row in rows:
         result.add_row(*(safe_text(v) for v in row))
     return result
