@@ -205,38 +205,33 @@ def iter_open_rows(
     """Open rows of one connection, rows of the same target and record type together (the group
     with the oldest row first), oldest first within a group, read ``chunk`` rows at a time.
 
-    Each chunk is read in its own short read, so the caller may commit between rows; a row that
-    leaves the open states is simply not read again, and memory stays bounded by ``chunk``.
+    The order is read once (ids only); each chunk of rows is then read in its own short read,
+    so the caller may commit between rows and memory stays bounded by ``chunk`` rows. A row
+    that left the open states by the time its chunk is read is skipped.
     """
-    base = (outbox.c.connection == connection, outbox.c.state.in_(states))
     with read_connection(engine) as conn:
-        first = sa.func.min(outbox.c.created_at)
-        groups = conn.execute(
-            sa.select(outbox.c.target, outbox.c.platform_type)
-            .where(*base)
-            .group_by(outbox.c.target, outbox.c.platform_type)
-            .order_by(first, sa.func.min(outbox.c.op_id))
+        listed = conn.execute(
+            sa.select(outbox.c.op_id, outbox.c.target, outbox.c.platform_type)
+            .where(outbox.c.connection == connection, outbox.c.state.in_(states))
+            .order_by(outbox.c.created_at, outbox.c.op_id)
         ).all()
-    for target, platform_type in groups:
-        after: tuple[Any, str] | None = None
-        while True:
-            query = sa.select(outbox).where(
-                *base, outbox.c.target == target, outbox.c.platform_type == platform_type
-            )
-            if after is not None:
-                query = query.where(
-                    sa.or_(
-                        outbox.c.created_at > after[0],
-                        sa.and_(outbox.c.created_at == after[0], outbox.c.op_id > after[1]),
-                    )
+    groups: dict[tuple[str, str], list[str]] = {}
+    for op_id, target, platform_type in listed:
+        groups.setdefault((target, platform_type), []).append(op_id)
+    ordered = [op_id for ids in groups.values() for op_id in ids]
+    del listed, groups
+    for start in range(0, len(ordered), chunk):
+        ids = ordered[start : start + chunk]
+        with read_connection(engine) as conn:
+            rows = {
+                row.op_id: row
+                for row in conn.execute(
+                    sa.select(outbox).where(outbox.c.op_id.in_(ids), outbox.c.state.in_(states))
                 )
-            with read_connection(engine) as conn:
-                rows = conn.execute(query.order_by(outbox.c.created_at, outbox.c.op_id).limit(chunk)).all()
-            if not rows:
-                break
-            for row in rows:
-                yield _row(row)
-            after = (rows[-1].created_at, rows[-1].op_id)
+            }
+        for op_id in ids:
+            if op_id in rows:
+                yield _row(rows[op_id])
 
 
 def rows_of_run(conn: Connection, run_id: str, state: str | None = None) -> list[OutboxRow]:
