@@ -28,7 +28,7 @@ from coisync.model.base import CanonicalModel
 from coisync.reconcile.tables import identity_moves
 from coisync.store import Store, schema
 from coisync.store import refs as store_refs
-from coisync.store.review import mark_party_changed, party_changes
+from coisync.store.review import mark_parties_changed, party_changes
 from coisync.store.upsert import encode
 from coisync.sync.assemble import SEEN, SEEN_TARGETS
 from coisync.sync.tables import verdicts
@@ -246,8 +246,7 @@ def link(
         parties |= _retire(conn, change.change_id, spec, from_id, to_id)
         if kind == "party":
             parties = (parties - {from_id}) | {to_id}
-        for party_id in sorted(parties):
-            mark_party_changed(conn, party_id, "identity link")
+        mark_parties_changed(conn, parties, "identity link")
         _audit(store, conn, actor, change, {"kind": kind, "reason": reason, "records_moved": records})
     return change
 
@@ -273,8 +272,7 @@ def undo(store: Store, change_id: int, actor: str) -> store_refs.RefChange:
                 touched.update((before[1], after[1]))
         p = schema.parties
         existing = {r.id for r in conn.execute(sa.select(p.c.id).where(p.c.id.in_(sorted(touched))))}
-        for party_id in sorted(existing):
-            mark_party_changed(conn, party_id, "identity undo")
+        mark_parties_changed(conn, existing, "identity undo")
         _audit(store, conn, actor, change, {"records_restored": len(rows)})
     return change
 

@@ -86,6 +86,22 @@ def _fingerprint(ref: ExternalRef) -> tuple[Any, ...]:
     )
 
 
+def _update_by_key(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Update refs in one batched statement; each row names its ref by ``b_connection``,
+    ``b_type`` and ``b_id`` beside the columns it sets."""
+    if not rows:
+        return
+    t = schema.external_refs
+    conn.execute(
+        sa.update(t).where(
+            t.c.connection == sa.bindparam("b_connection"),
+            t.c.platform_type == sa.bindparam("b_type"),
+            t.c.platform_id == sa.bindparam("b_id"),
+        ),
+        rows,
+    )
+
+
 def upsert_refs(
     conn: Connection, refs: Sequence[ExternalRef], stored: Mapping[RefKey, ExternalRef] | None = None
 ) -> UpsertCounts:
@@ -124,15 +140,7 @@ def upsert_refs(
             counts.unchanged += 1
     if inserts:
         conn.execute(sa.insert(t), inserts)
-    if updates:
-        conn.execute(
-            sa.update(t).where(
-                t.c.connection == sa.bindparam("b_connection"),
-                t.c.platform_type == sa.bindparam("b_type"),
-                t.c.platform_id == sa.bindparam("b_id"),
-            ),
-            updates,
-        )
+    _update_by_key(conn, updates)
     return counts
 
 
@@ -152,8 +160,9 @@ def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str
         return 0
     now = utcnow()
     updates: list[dict[str, Any]] = []
-    for start in range(0, len(wanted), 1000):
-        keys = list(wanted)[start : start + 1000]
+    everything = list(wanted)
+    for start in range(0, len(everything), 1000):
+        keys = everything[start : start + 1000]
         columns = (t.c.connection, t.c.platform_type, t.c.platform_id, t.c.last_known, t.c.version)
         for row in conn.execute(sa.select(*columns).where(_key_match(keys))):
             values, version = wanted[(row.connection, row.platform_type, row.platform_id)]
@@ -170,15 +179,7 @@ def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str
                     "updated_at": now,
                 }
             )
-    if updates:
-        conn.execute(
-            sa.update(t).where(
-                t.c.connection == sa.bindparam("b_connection"),
-                t.c.platform_type == sa.bindparam("b_type"),
-                t.c.platform_id == sa.bindparam("b_id"),
-            ),
-            updates,
-        )
+    _update_by_key(conn, updates)
     return len(updates)
 
 

@@ -80,7 +80,6 @@ def evaluate_changed(
     settings: PortfolioSettings,
     *,
     as_of: date | None = None,
-    full: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> EvaluateResult:
     """Evaluate every party that is due and store the verdicts with their desired values.
@@ -94,7 +93,7 @@ def evaluate_changed(
     settings_digest = basis.settings_digest(settings)
     with read_connection(store.engine) as conn:
         kept = basis.get(conn, *basis.EVALUATION)
-        everything = full or kept is None or kept.get("digest") != settings_digest
+        everything = kept is None or kept.get("digest") != settings_digest
         due = parties_to_evaluate(conn, day, full=everything)
         properties: Mapping[str, Property] = {p.id: p for p in store.iter_properties()}
     rules = list(default_rules())

@@ -178,19 +178,6 @@ def _row(row: Any) -> OutboxRow:
     )
 
 
-def open_rows(
-    conn: Connection, connection: str, states: tuple[str, ...] = OPEN_STATES
-) -> Iterator[OutboxRow]:
-    """Rows still to send (or to read back) for one connection, oldest first."""
-    query = (
-        sa.select(outbox)
-        .where(outbox.c.connection == connection, outbox.c.state.in_(states))
-        .order_by(outbox.c.created_at, outbox.c.op_id)
-    )
-    for row in conn.execute(query).all():
-        yield _row(row)
-
-
 def has_open_rows(conn: Connection, connection: str) -> bool:
     """Whether any row of the connection is still to send or to read back."""
     query = sa.select(outbox.c.op_id).where(

@@ -32,6 +32,7 @@ from coisync.model import EntityKind, ExternalRef
 from coisync.store import schema
 from coisync.store.refs import iter_connection_refs, ref_key, upsert_refs
 from coisync.sync import outbox
+from coisync.sync.fingerprints import mapping_fingerprint
 from coisync.sync.tables import conflicts, verdicts
 from coisync.sync.values import dumps, flatten, jsonable
 
@@ -136,11 +137,10 @@ def _touched(since: datetime) -> sa.ColumnElement[bool]:
 def plan_digest(connector: Connector, job: str, policy: str) -> str:
     """A digest of what shapes a connection's plan besides its records: the mapping of every
     record type and the conflict policy (a change makes the next plan a complete one)."""
-    mapping = connector.mapping
     parts = [
         job,
         policy,
-        *(f"{name}={mapping.records[name].spec.model_dump_json()}" for name in sorted(mapping.records)),
+        *(f"{n}={mapping_fingerprint(connector, n)}" for n in sorted(connector.mapping.records)),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
