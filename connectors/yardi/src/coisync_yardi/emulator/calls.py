@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,7 @@ from xml.etree.ElementTree import Element
 from coisync.http.soap import SoapFormatError, embedded_document
 from coisync.sandbox.emulator import IdSequences, RateDecision, parse_iso_utc
 from coisync_yardi.emulator.access import Caller, YardiMessage, resolve_properties
-from coisync_yardi.emulator.imports import parse_date_value
+from coisync_yardi.emulator.imports import apply_policies, apply_user_fields, parse_date_value
 from coisync_yardi.emulator.settings import Interface, YardiSettings
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -110,6 +111,24 @@ class Call:
     def new_id(self, kind: str, prefix: str = "") -> str:
         """The next id of ``kind`` as text."""
         return f"{prefix}{self.ids.next(self.state, kind)}"
+
+    def import_parts(self, record: dict[str, Any], parts: dict[str, Element], before: str) -> tuple[int, int]:
+        """Apply an import's user-defined fields and insurance policies to a vendor or tenant;
+        ``before`` is the record's JSON before the import. Returns (policies added, updated)."""
+        if "UserDefinedFields" in parts:
+            apply_user_fields(record, parts["UserDefinedFields"])
+        created = updated = 0
+        if "Insurance" in parts:
+            created, updated = apply_policies(
+                record,
+                parts["Insurance"],
+                new_id=lambda: self.new_id("policy"),
+                now=self.now,
+                match_on_number=self.settings.policy_match_on_number,
+            )
+        if json.dumps(record, sort_keys=True, default=str) != before:
+            record["modified"] = self.now  # assumed: LastModified moves only when something changed
+        return created, updated
 
     def attachment_record(self, kind: str, data: bytes, **fields: Any) -> dict[str, Any]:
         """A stored attachment's metadata (the bytes are kept base64-encoded beside it)."""

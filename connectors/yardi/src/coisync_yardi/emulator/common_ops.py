@@ -22,7 +22,7 @@ from coisync_yardi.emulator.documents import (
     serialize,
     tenants_document,
 )
-from coisync_yardi.emulator.imports import apply_policies, apply_user_fields, children, text_of
+from coisync_yardi.emulator.imports import children, text_of
 
 LEASE_DOCUMENT_TYPES = ("Insurance Certificate", "Lease", "Other")
 """Attachment types ``ImportTenantLeaseDocumentExt`` accepts (assumed list)."""
@@ -106,19 +106,7 @@ def update_resident_data(call: Call) -> str:
         before = json.dumps(tenant, sort_keys=True, default=str)
         if "Notes" in parts:
             tenant["notes"] = text_of(parts["Notes"])
-        if "UserDefinedFields" in parts:
-            apply_user_fields(tenant, parts["UserDefinedFields"])
-        created = updated = 0
-        if "Insurance" in parts:
-            created, updated = apply_policies(
-                tenant,
-                parts["Insurance"],
-                new_id=lambda: call.new_id("policy"),
-                now=call.now,
-                match_on_number=call.settings.policy_match_on_number,
-            )
-        if json.dumps(tenant, sort_keys=True, default=str) != before:
-            tenant["modified"] = call.now  # assumed: LastModified moves only when something changed
+        created, updated = call.import_parts(tenant, parts, before)
         messages.append(
             ("Info", f"Tenant {code} updated: {created} policies added, {updated} policies updated")
         )

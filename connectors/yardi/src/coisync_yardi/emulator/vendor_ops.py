@@ -17,7 +17,7 @@ from coisync.http.soap import local_name
 from coisync_yardi.emulator.access import YardiMessage
 from coisync_yardi.emulator.calls import Call, Operation
 from coisync_yardi.emulator.documents import messages_document, serialize, vendors_document
-from coisync_yardi.emulator.imports import apply_policies, apply_user_fields, children, text_of
+from coisync_yardi.emulator.imports import children, text_of
 
 VENDOR_ATTACHMENT_TYPES = ("Vendor COI", "Vendor W9", "Vendor Contract")
 """Attachment types that attach to a vendor rather than an invoice (assumed)."""
@@ -94,19 +94,7 @@ def import_vendors(call: Call) -> str:
         for name, key in (("Name", "name"), ("Status", "status"), ("Email", "email"), ("Notes", "notes")):
             if name in parts:
                 vendor[key] = text_of(parts[name])
-        if "UserDefinedFields" in parts:
-            apply_user_fields(vendor, parts["UserDefinedFields"])
-        created = updated = 0
-        if "Insurance" in parts:
-            created, updated = apply_policies(
-                vendor,
-                parts["Insurance"],
-                new_id=lambda: call.new_id("policy"),
-                now=call.now,
-                match_on_number=call.settings.policy_match_on_number,
-            )
-        if json.dumps(vendor, sort_keys=True, default=str) != before:
-            vendor["modified"] = call.now  # assumed: LastModified moves only when something changed
+        created, updated = call.import_parts(vendor, parts, before)
         messages.append(
             ("Info", f"Vendor {vendor_id} imported: {created} policies added, {updated} policies updated")
         )
