@@ -144,6 +144,28 @@ def upsert_refs(
     return counts
 
 
+def update_last_known(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Replace the ``last_known`` of refs in one batched statement, without reading them.
+
+    Each row holds ``key``, ``last_known`` and ``updated_at``. The caller built ``last_known``
+    from the ref as read during its job, under the connection's lock (the planner's claims).
+    """
+    _update_by_key(
+        conn,
+        [
+            {
+                "b_connection": row["key"][0],
+                "b_type": row["key"][1],
+                "b_id": row["key"][2],
+                "last_known": json.dumps(row["last_known"], sort_keys=True, default=str),
+                "updated_at": row["updated_at"],
+            }
+            for row in rows
+        ],
+    )
+    return len(rows)
+
+
 def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str, Any], str | None]]) -> int:
     """Record confirmed writes on their refs: the values written become what the platform shows
     (``last_known`` read) and what coisync wrote (``written``); a new version replaces the old.

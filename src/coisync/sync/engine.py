@@ -114,19 +114,25 @@ class SyncEngine:
             parts[part.name] = part
             summary.connections.append(part)
             if part.writes and not options.dry_run:
-                self._guard(part, partial(push_connection, self.store, connector, only_sending=True))
-            self._guard(part, partial(self._pull, connector, part, summary.run_id, options.full))
-        evaluated = evaluate_changed(
-            self.store,
-            self.portfolio,
-            as_of=options.as_of,
-            progress=lambda n: self.progress("evaluate", n),
-        )
+                with summary.timed("push"):
+                    self._guard(part, partial(push_connection, self.store, connector, only_sending=True))
+            with summary.timed("pull"):
+                self._guard(part, partial(self._pull, connector, part, summary.run_id, options.full))
+        with summary.timed("evaluate"):
+            evaluated = evaluate_changed(
+                self.store,
+                self.portfolio,
+                as_of=options.as_of,
+                progress=lambda n: self.progress("evaluate", n),
+                processes=self.settings.processes,
+            )
         summary.evaluated, summary.verdicts_changed = evaluated.evaluated, evaluated.changed
         for connector in connectors:
             part = parts[connector.config.name]
             if part.writes and part.error is None:
-                self._guard(part, partial(self._plan_and_push, connector, part, summary.run_id, options))
+                self._guard(
+                    part, partial(self._plan_and_push, connector, part, summary, summary.run_id, options)
+                )
             part.requests = connector.requests_made()
 
     def _guard(self, part: ConnectionSummary, step: Callable[[], object]) -> None:
@@ -160,15 +166,27 @@ class SyncEngine:
             )
 
     def _plan_and_push(
-        self, connector: Connector, part: ConnectionSummary, run_id: str, options: SyncOptions
+        self,
+        connector: Connector,
+        part: ConnectionSummary,
+        summary: RunSummary,
+        run_id: str,
+        options: SyncOptions,
     ) -> None:
         name, policy = connector.config.name, self.settings.conflict_policy
         digest = plan_digest(connector, "sync", policy)
         planned_at = datetime.now(tz=UTC)
-        with self.store.transaction() as conn:
+        with summary.timed("plan"), self.store.transaction() as conn:
             since = basis.plan_since(conn, name, "sync", digest)
             plan = plan_connection(
-                conn, connector, run_id, policy=policy, record_conflicts=not options.dry_run, since=since
+                conn,
+                connector,
+                run_id,
+                policy=policy,
+                record_conflicts=not options.dry_run,
+                since=since,
+                processes=self.settings.processes,
+                store_url=self.store.url,
             )
             part.records, part.planned, part.conflicts = plan.records, len(plan.writes), plan.conflicts
             part.plan_lines = describe(plan)
@@ -185,12 +203,13 @@ class SyncEngine:
             part.capped = cap
             planned, plan.writes = bool(plan.writes), []  # in the outbox now: not held in memory too
         if cap is None and planned:
-            part.push = push_connection(
-                self.store,
-                connector,
-                progress=lambda n: self.progress("push", n),
-                max_batch=self.settings.max_write_batch,
-            )
+            with summary.timed("push"):
+                part.push = push_connection(
+                    self.store,
+                    connector,
+                    progress=lambda n: self.progress("push", n),
+                    max_batch=self.settings.max_write_batch,
+                )
             if part.push.stopped is not None:
                 part.error, part.error_exit = str(part.push.stopped), int(ExitCode.TEMPORARY)
         pushed = part.push is None or (part.push.stopped is None and not part.push.failed)

@@ -28,7 +28,7 @@ from coisync.store import Store, schema
 from coisync.store.engine import read_connection
 from coisync.store.queries import party_bundles
 from coisync.store.review import party_changes
-from coisync.sync import basis, tables
+from coisync.sync import basis, tables, workers
 from coisync.sync.desired import desired_values, next_review
 from coisync.sync.values import dumps
 
@@ -75,17 +75,57 @@ def stored_hashes(conn: Connection, party_ids: list[str]) -> dict[str, str]:
     return {row.party_id: row.content_hash for row in rows}
 
 
+def judge(conn: Connection, chunk: list[str], inputs: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Verdict rows of a chunk of parties, read through ``conn`` (nothing is written).
+
+    ``inputs``: ``properties``, ``settings``, ``as_of``, ``day``, ``started`` and ``rules``.
+    """
+    settings: PortfolioSettings = inputs["settings"]
+    day: date = inputs["day"]
+    rows: list[dict[str, Any]] = []
+    for bundle in party_bundles(conn, chunk):
+        verdict = evaluate_party(
+            bundle, inputs["properties"], settings, as_of=inputs["as_of"], rules=inputs["rules"]
+        )
+        body = dumps(desired_values(verdict, bundle, day))
+        review = next_review(bundle, settings.windows, day)
+        digest = hashlib.sha256(f"{verdict.status.value}|{body}".encode()).hexdigest()
+        rows.append(
+            {
+                "party_id": bundle.party.id,
+                "status": verdict.status.value,
+                "as_of": day,
+                "next_review": review,
+                "content_hash": digest,
+                "body": body,
+                "evaluated_at": inputs["started"],
+            }
+        )
+    return rows
+
+
+def _judge_in_worker(chunk: list[str]) -> list[dict[str, Any]]:
+    """:func:`judge` inside a worker process (:mod:`coisync.sync.workers`)."""
+    inputs = workers.state()
+    if "rules" not in inputs:
+        inputs["rules"] = list(default_rules())
+    with read_connection(workers.engine()) as conn:
+        return judge(conn, chunk, inputs)
+
+
 def evaluate_changed(
     store: Store,
     settings: PortfolioSettings,
     *,
     as_of: date | None = None,
     progress: Callable[[int], None] | None = None,
+    processes: int = 1,
 ) -> EvaluateResult:
     """Evaluate every party that is due and store the verdicts with their desired values.
 
     Without ``as_of`` each party is judged on today's date in its property's time zone; the
-    UTC date decides which parties are due.
+    UTC date decides which parties are due. With ``processes`` above 1, a large evaluation is
+    judged in that many worker processes; the main process writes every verdict.
     """
     result = EvaluateResult()
     started = datetime.now(tz=UTC)
@@ -96,43 +136,45 @@ def evaluate_changed(
         everything = kept is None or kept.get("digest") != settings_digest
         due = parties_to_evaluate(conn, day, full=everything)
         properties: Mapping[str, Property] = {p.id: p for p in store.iter_properties()}
-    rules = list(default_rules())
-    for start in range(0, len(due), CHUNK):
-        chunk = due[start : start + CHUNK]
+    inputs: dict[str, Any] = {
+        "properties": properties,
+        "settings": settings,
+        "as_of": as_of,
+        "day": day,
+        "started": started,
+    }
+    chunks = [due[start : start + CHUNK] for start in range(0, len(due), CHUNK)]
+    local = {**inputs, "rules": list(default_rules())}
+
+    def inline(chunk: list[str]) -> list[dict[str, Any]]:
         with read_connection(store.engine) as conn:
-            bundles = list(party_bundles(conn, chunk))
-        rows: list[dict[str, Any]] = []
-        for bundle in bundles:
-            verdict = evaluate_party(bundle, properties, settings, as_of=as_of, rules=rules)
-            body = dumps(desired_values(verdict, bundle, day))
-            review = next_review(bundle, settings.windows, day)
-            digest = hashlib.sha256(f"{verdict.status.value}|{body}".encode()).hexdigest()
-            rows.append(
-                {
-                    "party_id": bundle.party.id,
-                    "status": verdict.status.value,
-                    "as_of": day,
-                    "next_review": review,
-                    "content_hash": digest,
-                    "body": body,
-                    "evaluated_at": started,
-                }
-            )
-        with store.transaction() as conn:
-            before = stored_hashes(conn, [str(r["party_id"]) for r in rows])
-            for row in rows:
-                if before.get(str(row["party_id"])) != row["content_hash"]:
-                    result.changed += 1
-            _upsert_verdicts(conn, rows)
-            conn.execute(
-                party_changes.delete().where(
-                    party_changes.c.party_id.in_(chunk), party_changes.c.changed_at <= started
-                )
-            )
-        result.evaluated += len(rows)
-        if progress:
-            progress(len(chunk))
+            return judge(conn, chunk, local)
+
+    with workers.pool(store.url, processes, len(chunks), inputs) as executor:
+        judged = workers.ordered(executor, _judge_in_worker, chunks, inline, ahead=2 * processes)
+        for chunk, rows in zip(chunks, judged, strict=True):
+            _store_verdicts(store, chunk, rows, started, result)
+            if progress:
+                progress(len(chunk))
     if everything or kept is None:
         with store.transaction() as conn:
             basis.put(conn, *basis.EVALUATION, {"digest": settings_digest}, None)
     return result
+
+
+def _store_verdicts(
+    store: Store, chunk: list[str], rows: list[dict[str, Any]], started: datetime, result: EvaluateResult
+) -> None:
+    """Write one chunk's verdicts and clear its parties' change marks, in one transaction."""
+    with store.transaction() as conn:
+        before = stored_hashes(conn, [str(r["party_id"]) for r in rows])
+        for row in rows:
+            if before.get(str(row["party_id"])) != row["content_hash"]:
+                result.changed += 1
+        _upsert_verdicts(conn, rows)
+        conn.execute(
+            party_changes.delete().where(
+                party_changes.c.party_id.in_(chunk), party_changes.c.changed_at <= started
+            )
+        )
+    result.evaluated += len(rows)

@@ -2,23 +2,17 @@
 
 For every ref of a connection whose record type has a writer, the planner looks up the
 canonical values coisync wants (stored with the party's verdict), keeps the fields the mapping
-says coisync owns for the job, and compares each with the ref's ``last_known``:
-
-* ``read`` (what the platform showed on the last pull) equals the desired value: nothing to do;
-* ``written`` (what coisync last wrote) exists and differs from ``read``: a person changed the
-  field inside the platform. The conflict policy decides: ``keep_theirs`` (default) records a
-  conflict and writes nothing; ``ours`` writes and records the conflict as overridden;
-* otherwise the field is written.
-
-Only differences become writes, so an unchanged portfolio plans nothing and a value coisync
-wrote and then read back (an echo) is not a change.
+says coisync owns for the job, and compares each with the ref's ``last_known``
+(:mod:`coisync.sync.plan_diff`). Only differences become writes, so an unchanged portfolio
+plans nothing and a value coisync wrote and then read back (an echo) is not a change. Claims
+and conflicts the diff finds are stored here, in the plan's transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,31 +20,41 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from coisync.connector import Connector, WriteOp, WriteTarget
-from coisync.mapping.paths import parse_path
+from coisync.connector import Connector, WriteTarget
 from coisync.model import EntityKind, ExternalRef
 from coisync.store import schema
-from coisync.store.refs import iter_connection_refs, ref_key, upsert_refs
-from coisync.sync import outbox
+from coisync.store.engine import read_connection
+from coisync.store.refs import RefKey, get_refs, iter_connection_refs, update_last_known
+from coisync.sync import workers
 from coisync.sync.fingerprints import mapping_fingerprint
+from coisync.sync.plan_diff import (
+    KEEP_THEIRS,
+    OURS,
+    ChunkDiff,
+    DiffRules,
+    PlannedWrite,
+    ShownValues,
+    diff_chunk,
+    nest,
+)
 from coisync.sync.tables import conflicts, verdicts
-from coisync.sync.values import dumps, flatten, jsonable
+from coisync.sync.values import dumps
+
+__all__ = [
+    "KEEP_THEIRS",
+    "OURS",
+    "DesiredIndex",
+    "Plan",
+    "PlannedWrite",
+    "nest",
+    "plan_connection",
+    "plan_digest",
+]
 
 DesiredIndex = Callable[[Connection, list[ExternalRef]], dict[tuple[str, str], dict[str, Any]]]
 """Desired canonical values per (entity kind, entity id) for a chunk of a connection's refs."""
 
-KEEP_THEIRS = "keep_theirs"
-OURS = "ours"
 CHUNK = 1000
-
-
-@dataclass(frozen=True)
-class PlannedWrite:
-    """One write the planner wants, with the platform's values before it."""
-
-    op: WriteOp
-    before: dict[str, Any]
-    entity: tuple[str, str]
 
 
 @dataclass
@@ -63,14 +67,6 @@ class Plan:
     writes: list[PlannedWrite] = field(default_factory=list)
     conflicts: int = 0
     unmapped: list[str] = field(default_factory=list)
-
-
-def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """``dotted.target: value`` pairs as the nested dict the reverse mapping reads."""
-    nested: dict[str, Any] = {}
-    for target, value in flat.items():
-        parse_path(target).set(nested, value)
-    return nested
 
 
 def _desired_index(conn: Connection, refs: list[ExternalRef]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -194,38 +190,6 @@ def _record_conflict(
     return True
 
 
-class ShownValues:
-    """What a platform will show, in canonical form, after coisync writes a value.
-
-    A lossy code table reads back differently (Procore has no ``expiring``: it is written as,
-    and reads back as, ``compliant``) and an empty text reads back as nothing. The planner
-    compares and records these round-tripped values, so reading back its own write is never
-    taken for a change, and never for a person's edit.
-    """
-
-    LIMIT = 20_000
-
-    def __init__(self, connector: Connector, job: str) -> None:
-        self.mapping = connector.mapping
-        self.job = job
-        self._cache: dict[tuple[str, str, str], Any] = {}
-
-    def __call__(self, platform_type: str, target: str, value: Any) -> Any:
-        """``value`` of ``target`` as it reads back from a ``platform_type`` record."""
-        key = (platform_type, target, dumps(value))
-        if key in self._cache:
-            return self._cache[key]
-        record = self.mapping.records[platform_type]
-        payload = record.reverse(nest({target: value}), job=self.job)
-        shown = value
-        if payload.values and not payload.failures:
-            shown = flatten(jsonable(record.forward(payload.values).values)).get(target)
-        if len(self._cache) >= self.LIMIT:
-            self._cache.clear()
-        self._cache[key] = shown
-        return shown
-
-
 def plan_connection(
     conn: Connection,
     connector: Connector,
@@ -236,6 +200,8 @@ def plan_connection(
     record_conflicts: bool = True,
     desired: DesiredIndex | None = None,
     since: datetime | None = None,
+    processes: int = 1,
+    store_url: str | None = None,
 ) -> Plan:
     """Plan the writes of one connection (nothing is written to the platform here).
 
@@ -245,10 +211,57 @@ def plan_connection(
     ``since`` (the start of the last complete plan on the same basis, :mod:`coisync.sync.basis`)
     limits the plan to refs written since and refs of parties judged since: nothing else can
     plan differently. ``Plan.records`` still counts every writable record (the write cap's base).
+    With ``processes`` above 1 and the store's ``store_url``, a large plan of the stored
+    verdicts is diffed in worker processes (:mod:`coisync.sync.workers`); the result is the same.
     """
-    desired_for = desired or _desired_index
     name = connector.config.name
     plan = Plan(connection=name)
+    writable = _writable(connector, job)
+    if not writable:
+        return plan
+    rules = DiffRules(name, run_id, job, writable, policy, claim=record_conflicts)
+    t = schema.external_refs
+    of_types = t.c.platform_type.in_(sorted(writable))
+    where = of_types if since is None else sa.and_(of_types, _touched(since))
+    if since is not None:
+        count = sa.select(sa.func.count()).select_from(t).where(t.c.connection == name, of_types)
+        plan.records = int(conn.execute(count).scalar_one())
+    if desired is None and store_url is not None and processes > 1:
+        keys = [
+            (name, row.platform_type, row.platform_id)
+            for row in conn.execute(
+                sa.select(t.c.platform_type, t.c.platform_id)
+                .where(t.c.connection == name, where)
+                .order_by(t.c.platform_type, t.c.platform_id)
+            )
+        ]
+        chunks: Iterable[list[Any]] = [keys[start : start + CHUNK] for start in range(0, len(keys), CHUNK)]
+        inputs = {"rules": rules, "mapping": connector.mapping}
+        with workers.pool(store_url, processes, len(keys) // CHUNK + 1, inputs) as executor:
+            shown = ShownValues(connector.mapping, job)
+            diffs = workers.ordered(
+                executor,
+                _diff_in_worker,
+                chunks,
+                lambda chunk: _diff_keys(conn, chunk, rules, shown),
+                ahead=2 * processes,
+            )
+            for diff in diffs:
+                _take(conn, plan, diff, rules, record_conflicts)
+    else:
+        desired_for = desired or _desired_index
+        shown = ShownValues(connector.mapping, job)
+        for chunk in _chunks(iter_connection_refs(conn, name, where=where), CHUNK):
+            _take(
+                conn, plan, diff_chunk(chunk, desired_for(conn, chunk), rules, shown), rules, record_conflicts
+            )
+    if since is None:
+        plan.records = plan.examined
+    return plan
+
+
+def _writable(connector: Connector, job: str) -> dict[str, list[str]]:
+    """coisync-owned targets of ``job`` per platform type a status writer writes."""
     mapping = connector.mapping
     writable: dict[str, list[str]] = {}
     for writer in connector.writers():
@@ -257,85 +270,36 @@ def plan_connection(
         targets = [c.spec.target for c in mapping.records[writer.platform_type].writable(job=job)]
         if targets:
             writable[writer.platform_type] = targets
-    if not writable:
-        return plan
-    shown = ShownValues(connector, job)
-    t = schema.external_refs
-    of_types = t.c.platform_type.in_(sorted(writable))
-    refs = iter_connection_refs(
-        conn, name, where=of_types if since is None else sa.and_(of_types, _touched(since))
-    )
-    if since is not None:
-        count = sa.select(sa.func.count()).select_from(t).where(t.c.connection == name, of_types)
-        plan.records = int(conn.execute(count).scalar_one())
-    for chunk in _chunks(refs, CHUNK):
-        index = desired_for(conn, chunk)
-        claimed: list[ExternalRef] = []
-        for ref in chunk:
-            plan.records += int(since is None)
-            plan.examined += 1
-            desired_all = index.get((ref.entity_kind.value, ref.entity_id))
-            if desired_all is None:
-                continue
-            read = ref.last_known.get("read", {})
-            written = ref.last_known.get("written", {})
-            fields: dict[str, Any] = {}
-            agreed: dict[str, Any] = {}
-            for target in writable[ref.platform_type]:
-                if target not in desired_all:
-                    continue
-                want, have = shown(ref.platform_type, target, desired_all[target]), read.get(target)
-                if have == want:
-                    if written.get(target) != want:
-                        agreed[target] = want
-                    continue
-                if target in written and written[target] != have and have is not None:
-                    is_new = record_conflicts and _record_conflict(
-                        conn,
-                        run_id,
-                        ref,
-                        target,
-                        written[target],
-                        have,
-                        want,
-                        "open" if policy == KEEP_THEIRS else "overridden",
-                    )
-                    plan.conflicts += int(is_new)
-                    if policy == KEEP_THEIRS:
-                        continue
-                fields[target] = want
-            if agreed and record_conflicts:
-                claimed.append(_claim(ref, agreed))
-            if not fields:
-                continue
-            payload = mapping.records[ref.platform_type].reverse(nest(fields), job=job)
-            if payload.failures:
-                plan.unmapped.extend(f"{ref.platform_type}:{ref.platform_id}: {f}" for f in payload.failures)
-            if not payload.values:
-                continue
-            op = WriteOp(
-                op_id=outbox.op_id(run_id, name, ref.platform_type, ref.platform_id, payload.values),
-                connection=name,
-                target=WriteTarget.COMPLIANCE_STATUS,
-                platform_type=ref.platform_type,
-                platform_id=ref.platform_id,
-                payload=payload.values,
-                desired=fields,
-                job=job,
-                expected_version=ref.version,
+    return writable
+
+
+def _diff_keys(conn: Connection, keys: list[RefKey], rules: DiffRules, shown: ShownValues) -> ChunkDiff:
+    """Read a chunk of refs by key, with their desired values, and diff them."""
+    found = get_refs(conn, keys)
+    refs = [found[key] for key in keys if key in found]
+    return diff_chunk(refs, _desired_index(conn, refs), rules, shown)
+
+
+def _diff_in_worker(keys: list[RefKey]) -> ChunkDiff:
+    """:func:`_diff_keys` inside a worker process (:mod:`coisync.sync.workers`)."""
+    inputs = workers.state()
+    shown = inputs.setdefault("shown", ShownValues(inputs["mapping"], inputs["rules"].job))
+    with read_connection(workers.engine()) as conn:
+        return _diff_keys(conn, keys, inputs["rules"], shown)
+
+
+def _take(conn: Connection, plan: Plan, diff: ChunkDiff, rules: DiffRules, record: bool) -> None:
+    """Add one chunk's diff to the plan: its writes, and (unless ``record`` is off) its claims
+    and conflicts stored."""
+    plan.examined += diff.examined
+    plan.writes.extend(diff.writes)
+    plan.unmapped.extend(diff.unmapped)
+    if record:
+        for seen in diff.conflicts:
+            state = "open" if rules.policy == KEEP_THEIRS else "overridden"
+            plan.conflicts += int(
+                _record_conflict(
+                    conn, rules.run_id, seen.ref, seen.target, seen.ours, seen.theirs, seen.desired, state
+                )
             )
-            before = {t: read.get(t) for t in fields}
-            plan.writes.append(PlannedWrite(op, before, (ref.entity_kind.value, ref.entity_id)))
-        upsert_refs(conn, claimed, stored={ref_key(r): r for r in chunk})
-    return plan
-
-
-def _claim(ref: ExternalRef, agreed: Mapping[str, Any]) -> ExternalRef:
-    """``ref`` with coisync-owned values the platform already shows recorded as coisync's.
-
-    Without this, a field coisync never had to write (the platform already agreed) would not
-    count as coisync's, and a person changing it later would be overwritten, not flagged.
-    """
-    known = dict(ref.last_known)
-    known["written"] = {**known.get("written", {}), **agreed}
-    return ref.model_copy(update={"last_known": known, "updated_at": datetime.now(tz=UTC)})
+        update_last_known(conn, diff.claimed)

@@ -8,6 +8,7 @@ expected_interval_hours = 26    # coisync health: a connection older than this i
 max_batch_records = 500         # optional: most records committed per pull transaction
 max_write_batch = 200           # optional: most writes per request where the platform batches
 read_ahead = 1                  # batches a stream reads ahead while the previous one is stored (0: off)
+workers = 2                     # optional: processes judging and planning large runs (1: none)
 ```
 """
 
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coisync.config import config_error
 from coisync.errors import ConfigError
+from coisync.sync.workers import default_workers
 
 
 class SyncSettings(BaseModel):
@@ -42,6 +44,17 @@ class SyncSettings(BaseModel):
     read_ahead: int = Field(
         default=1, ge=0, le=8, description="Batches read ahead while the previous one is stored (0: off)"
     )
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=32,
+        description="Processes judging and planning large runs (default: the CPUs, at most 4; 1: none)",
+    )
+
+    @property
+    def processes(self) -> int:
+        """Worker processes a large run uses (``workers``, or the default)."""
+        return self.workers or default_workers()
 
 
 def load_sync_settings(config: Mapping[str, Any]) -> SyncSettings:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -83,6 +86,17 @@ class RunSummary:
     evaluated: int = 0
     verdicts_changed: int = 0
     finished_at: datetime | None = None
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each phase (pull, evaluate, plan, push), over every connection."""
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        """Add the time spent inside the block to ``phase``."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[phase] = self.phases.get(phase, 0.0) + time.perf_counter() - started
 
     @property
     def duration(self) -> float:
@@ -111,6 +125,7 @@ class RunSummary:
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "duration_seconds": round(self.duration, 3),
+            "phase_seconds": {phase: round(seconds, 3) for phase, seconds in self.phases.items()},
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "dry_run": self.dry_run,
             "parties_evaluated": self.evaluated,

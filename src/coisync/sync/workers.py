@@ -1,0 +1,111 @@
+"""Worker processes for the CPU-bound steps of large runs (evaluation, planning).
+
+Judging parties and diffing refs read the store and compute; they write nothing. A large run
+hands chunks of that work to worker processes, each with its own read connection to the same
+store, and the main process alone writes their results, in the order of the chunks, in the
+transactions it would have used without them. Results are therefore the same with or without
+workers (the tests compare both); only the wall time differs.
+
+Workers are used when the store is a database file or a server (an in-memory store cannot be
+shared), the run has at least two chunks of work, and ``[sync] workers`` allows more than one
+process. They are started with ``fork`` where the platform has it (the modules already loaded
+are inherited, so a worker starts in milliseconds) and with ``spawn`` elsewhere.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Engine
+
+from coisync.store.engine import create_store_engine, sqlite_path
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_engine: Engine | None = None
+_state: dict[str, Any] = {}
+
+
+def default_workers() -> int:
+    """Processes a large run uses by default: the CPUs this process may run on, at most 4."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+def shareable(url: str) -> bool:
+    """Whether other processes can open the store at ``url`` (a file or a server, not memory)."""
+    return url.startswith("postgresql") or sqlite_path(url) is not None
+
+
+def _start(url: str, state: dict[str, Any]) -> None:
+    """A worker's initializer: its own engine on the store, and the step's fixed inputs."""
+    global _engine
+    _engine = create_store_engine(url)
+    _state.clear()
+    _state.update(state)
+
+
+def engine() -> Engine:
+    """The worker's engine (inside a worker process only)."""
+    if _engine is None:
+        raise RuntimeError("not inside a coisync worker process")
+    return _engine
+
+
+def state() -> dict[str, Any]:
+    """The step's fixed inputs handed to the worker when it started."""
+    return _state
+
+
+@contextmanager
+def pool(url: str, workers: int, chunks: int, inputs: dict[str, Any]) -> Iterator[Executor | None]:
+    """Worker processes for ``chunks`` chunks of one step, or None when the step runs inline.
+
+    ``inputs`` (picklable) are handed to every worker once, as :func:`state`.
+    """
+    if workers <= 1 or chunks < 2 or not shareable(url):
+        yield None
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    executor = ProcessPoolExecutor(
+        max_workers=min(workers, chunks),
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start,
+        initargs=(url, inputs),
+    )
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def ordered(
+    executor: Executor | None,
+    task: Callable[[T], R],
+    items: Iterable[T],
+    inline: Callable[[T], R],
+    ahead: int,
+) -> Iterator[R]:
+    """``task(item)`` for each item, in order: in workers (at most ``ahead`` waiting results,
+    so memory stays bounded when the caller is slower) or ``inline(item)`` without them."""
+    if executor is None:
+        for item in items:
+            yield inline(item)
+        return
+    waiting: deque[Future[R]] = deque()
+    for item in items:
+        waiting.append(executor.submit(task, item))
+        if len(waiting) >= ahead:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
