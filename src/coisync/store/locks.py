@@ -14,7 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,6 +25,21 @@ from coisync.errors import LockHeldError
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _process_locks: set[str] = set()
 _process_guard = threading.Lock()
+_lock_fds: set[int] = set()
+"""Descriptors holding a file lock in this process."""
+
+
+def _forget_inherited_locks() -> None:
+    """In a forked child: close the copies of the parent's lock descriptors. A flock belongs to
+    the open file, shared by every copy, so a child (a worker process) that outlived its killed
+    parent would otherwise keep the parent's locks held. Closing a copy leaves the parent's lock."""
+    for fd in list(_lock_fds):
+        with suppress(OSError):
+            os.close(fd)
+    _lock_fds.clear()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_locks)
 
 
 def advisory_key(name: str) -> int:
@@ -52,9 +67,11 @@ def file_lock(path: Path, name: str) -> Iterator[None]:
             raise _held(name) from exc
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
+        _lock_fds.add(fd)
         try:
             yield
         finally:
+            _lock_fds.discard(fd)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -47,9 +50,26 @@ def shareable(url: str) -> bool:
     return url.startswith("postgresql") or sqlite_path(url) is not None
 
 
-def _start(url: str, state: dict[str, Any]) -> None:
+def _picklable(inputs: dict[str, Any]) -> bool:
+    try:
+        pickle.dumps(inputs)
+    except Exception:  # any failure to pickle means: do not spawn
+        return False
+    return True
+
+
+def _watch(parent: int) -> None:
+    """End this worker once the process that started it is gone (killed, say): a worker left
+    waiting for work would otherwise live on, holding its parent's output pipes open."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def _start(parent: int, url: str, state: dict[str, Any]) -> None:
     """A worker's initializer: its own engine on the store, and the step's fixed inputs."""
     global _engine
+    threading.Thread(target=_watch, args=(parent,), name="coisync-worker-watch", daemon=True).start()
     _engine = create_store_engine(url)
     _state.clear()
     _state.update(state)
@@ -77,11 +97,14 @@ def pool(url: str, workers: int, chunks: int, inputs: dict[str, Any]) -> Iterato
         yield None
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "spawn" and not _picklable(inputs):
+        yield None  # a spawned worker gets its inputs pickled; these do not pickle: run inline
+        return
     executor = ProcessPoolExecutor(
         max_workers=min(workers, chunks),
         mp_context=multiprocessing.get_context(method),
         initializer=_start,
-        initargs=(url, inputs),
+        initargs=(os.getpid(), url, inputs),
     )
     try:
         yield executor
