@@ -131,7 +131,9 @@ def test_the_real_command_is_killed_by_coisync_crash_at_and_resumes(tmp_path: Pa
         )
         assert killed.returncode == KILLED, killed.stderr.decode()
         assert rig.counter.total == 12
-        assert outbox_states(rig.db_url) == {"confirmed": 8, "sending": 4, "pending": 8}
+        # Batches 1 and 2 confirmed; 3 applied by the platform, not acknowledged; 4 marked
+        # sending while 3 was out, never sent; 5 pending. The resume reads 3 and 4 back.
+        assert outbox_states(rig.db_url) == {"confirmed": 8, "sending": 8, "pending": 4}
         run_to_completion(rig)
     assert rig.counter.total == VENDORS * LINES
     assert set(rig.counter.counts.values()) == {1}
