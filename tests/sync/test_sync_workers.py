@@ -1,8 +1,9 @@
-"""Worker processes judge parties and diff refs exactly as the main process does alone.
+"""Worker processes prepare pull batches, judge parties and diff refs exactly as the main
+process does alone.
 
 Two identical portfolios are synced side by side, one with ``[sync] workers = 1`` (everything
-in the main process) and one with ``workers = 2`` and chunks small enough that both the
-evaluation and the plan are split over worker processes. Every verdict, ref (with what
+in the main process) and one with ``workers = 2`` and batches and chunks small enough that the
+pull, the evaluation and the plan are all split over worker processes. Every verdict, ref (with what
 coisync read and wrote), outbox row, conflict and platform record must end the same, over a
 first sync, its echo, a person's edit inside the platform (a conflict) and time passing.
 """
@@ -89,8 +90,9 @@ def test_workers_judge_and_plan_as_the_main_process_alone(
         return Watch()
 
     monkeypatch.setattr(workers, "pool", watched)
-    alone = InProcessRig(tmp_path / "alone", sync={"max_write_fraction": 1.0, "workers": 1})
-    pooled = InProcessRig(tmp_path / "pooled", sync={"max_write_fraction": 1.0, "workers": 2})
+    sync = {"max_write_fraction": 1.0, "max_batch_records": 6}
+    alone = InProcessRig(tmp_path / "alone", sync={**sync, "workers": 1})
+    pooled = InProcessRig(tmp_path / "pooled", sync={**sync, "workers": 2})
     pooled.db_url = store_url
     for rig in (alone, pooled):
         rig.seed(13, 3)
@@ -104,8 +106,9 @@ def test_workers_judge_and_plan_as_the_main_process_alone(
         assert _rows(alone.db_url) == _rows(pooled.db_url)
 
     both()
-    assert True in pools, "the pooled run judged and planned in worker processes"
-    assert pools[: len(pools) // 2] == [False] * (len(pools) // 2), "workers = 1 uses none"
+    # workers = 1: the evaluation asks for none (and the pull and plan do not ask); workers = 2:
+    # both streams pulled, then judged and planned, in worker processes.
+    assert pools == [False, True, True, True, True]
     both()  # reads back its own writes
     key = str(INSURANCE_BASE + 4)
     for rig in (alone, pooled):  # a person changes a status coisync wrote

@@ -24,7 +24,7 @@ from coisync.mapping.paths import MISSING, parse_path
 
 log = logging.getLogger("coisync.connector")
 
-DEFAULT_BATCH_SIZE = 100
+DEFAULT_BATCH_SIZE = 1000
 
 
 class Stream(ABC):

@@ -26,7 +26,7 @@ from coisync.errors import UsageError
 from coisync.model import Agreement, Certificate, Party, Property, PropertyEvidence, Waiver
 from coisync.model.base import CanonicalModel
 from coisync.reconcile.tables import identity_moves
-from coisync.store import Store, schema
+from coisync.store import Store, ref_changes, schema
 from coisync.store import refs as store_refs
 from coisync.store.review import mark_parties_changed, party_changes
 from coisync.store.upsert import encode
@@ -218,7 +218,7 @@ def keep_seen(conn: Connection, kind: str, entity_id: str) -> None:
 
 
 def _audit(
-    store: Store, conn: Connection, actor: str, change: store_refs.RefChange, extra: dict[str, Any]
+    store: Store, conn: Connection, actor: str, change: ref_changes.RefChange, extra: dict[str, Any]
 ) -> None:
     payload: dict[str, Any] = {
         "change_id": change.change_id,
@@ -235,13 +235,13 @@ def _audit(
 
 def link(
     store: Store, kind: str, from_id: str, to_id: str, actor: str, reason: str | None = None
-) -> store_refs.RefChange:
+) -> ref_changes.RefChange:
     """``from_id`` and ``to_id`` are one entity: refs and owned records move onto ``to_id``."""
     spec = _kind(kind)
     with store.transaction() as conn:
         for entity_id in (from_id, to_id):
             keep_seen(conn, kind, entity_id)
-        change = store_refs.link(conn, kind, from_id, to_id, actor, reason)
+        change = ref_changes.link(conn, kind, from_id, to_id, actor, reason)
         records, parties = _repoint(conn, change.change_id, spec, from_id, to_id)
         parties |= _retire(conn, change.change_id, spec, from_id, to_id)
         if kind == "party":
@@ -251,10 +251,10 @@ def link(
     return change
 
 
-def undo(store: Store, change_id: int, actor: str) -> store_refs.RefChange:
+def undo(store: Store, change_id: int, actor: str) -> ref_changes.RefChange:
     """Undo a link (refs and owned records go back) or an unlink."""
     with store.transaction() as conn:
-        change = store_refs.undo(conn, change_id, actor)
+        change = ref_changes.undo(conn, change_id, actor)
         rows = conn.execute(sa.select(identity_moves).where(identity_moves.c.change_id == change_id)).all()
         touched: set[str] = set()
         for row in rows:

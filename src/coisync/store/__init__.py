@@ -15,7 +15,8 @@ from coisync.store.audit import AuditEntry, AuditLog, VerifyResult
 from coisync.store.engine import create_store_engine
 from coisync.store.migrate import current_revision, head_revision, upgrade
 from coisync.store.queries import PartyBundle, RecordVersion
-from coisync.store.refs import RefChange, RefKey
+from coisync.store.ref_changes import RefChange
+from coisync.store.refs import RefKey
 from coisync.store.state import Document, SyncState
 from coisync.store.store import Store
 from coisync.store.tables import RECORD_TABLES

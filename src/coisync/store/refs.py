@@ -1,10 +1,8 @@
-"""External refs (platform record -> canonical entity) and undoable identity changes.
+"""External refs: which canonical entity a platform record belongs to, and what the platform
+last showed and coisync last wrote there (``last_known``).
 
-A ref is keyed by ``(connection, platform_type, platform_id)``. Identity decisions re-point
-refs: :func:`link` moves every ref of one entity onto another (two records are the same
-party), :func:`unlink` moves chosen refs onto another entity (they were not the same). Each
-decision is a ``ref_changes`` row with one ``ref_change_items`` row per moved ref holding its
-previous target, so :func:`undo` restores exactly what was there. Callers audit decisions.
+A ref is keyed by ``(connection, platform_type, platform_id)``. Identity decisions that re-point
+refs (link, unlink, undo) are in :mod:`coisync.store.ref_changes`.
 """
 
 from __future__ import annotations
@@ -17,9 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from coisync.errors import UsageError
 from coisync.model import EntityKind, ExternalRef
-from coisync.store import schema
+from coisync.store import bulk, schema
 from coisync.store.queries import as_utc
 from coisync.store.upsert import UpsertCounts, utcnow
 
@@ -27,22 +24,12 @@ RefKey = tuple[str, str, str]
 """``(connection, platform_type, platform_id)``."""
 
 
-@dataclass(frozen=True)
-class RefChange:
-    """The outcome of a link, unlink or undo."""
-
-    change_id: int
-    action: str
-    moved: tuple[tuple[RefKey, tuple[str, str], tuple[str, str]], ...]
-    """Each moved ref with its (kind, id) before and after."""
-
-
 def ref_key(ref: ExternalRef) -> RefKey:
     """The primary key of a ref."""
     return (ref.connection, ref.platform_type, ref.platform_id)
 
 
-def _key_match(keys: Sequence[RefKey]) -> sa.ColumnElement[bool]:
+def key_match(keys: Sequence[RefKey]) -> sa.ColumnElement[bool]:
     """Rows with one of ``keys``: one ``platform_id IN (...)`` per (connection, type).
 
     A batch's keys nearly always share their connection and type, so this compiles to one
@@ -91,35 +78,25 @@ def _update_by_key(conn: Connection, rows: list[dict[str, Any]]) -> None:
     ``b_type`` and ``b_id`` beside the columns it sets."""
     if not rows:
         return
-    t = schema.external_refs
-    conn.execute(
-        sa.update(t).where(
-            t.c.connection == sa.bindparam("b_connection"),
-            t.c.platform_type == sa.bindparam("b_type"),
-            t.c.platform_id == sa.bindparam("b_id"),
-        ),
-        rows,
-    )
+    key = {"connection": "b_connection", "platform_type": "b_type", "platform_id": "b_id"}
+    bulk.update_rows(conn, schema.external_refs, key, rows)
 
 
-def upsert_refs(
-    conn: Connection, refs: Sequence[ExternalRef], stored: Mapping[RefKey, ExternalRef] | None = None
-) -> UpsertCounts:
-    """Insert or update refs; a ref whose target, version, hash and last-known are equal is left alone.
+@dataclass
+class RefWrites:
+    """The inserts and updates an upsert of refs comes to (:func:`ref_writes`)."""
 
-    ``stored`` holds what the caller already read of these refs in this transaction (a key
-    absent from it does not exist); without it they are read here.
-    """
-    t = schema.external_refs
+    inserts: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
+    counts: UpsertCounts
+
+
+def ref_writes(refs: Sequence[ExternalRef], stored: Mapping[RefKey, ExternalRef]) -> RefWrites:
+    """What upserting ``refs`` writes, given the refs ``stored`` now (a key absent does not exist);
+    a ref whose target, version, hash and last-known are equal is left alone."""
     latest: dict[RefKey, ExternalRef] = {ref_key(r): r for r in refs}
-    if not latest:
-        return UpsertCounts()
-    if stored is None:
-        stored = get_refs(conn, list(latest))
-    counts = UpsertCounts()
+    writes = RefWrites([], [], UpsertCounts())
     now = utcnow()
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
     for key, ref in latest.items():
         row = {
             "entity_kind": ref.entity_kind.value,
@@ -131,17 +108,38 @@ def upsert_refs(
         }
         old = stored.get(key)
         if old is None:
-            counts.inserted += 1
-            inserts.append({"connection": key[0], "platform_type": key[1], "platform_id": key[2], **row})
+            writes.counts.inserted += 1
+            writes.inserts.append(
+                {"connection": key[0], "platform_type": key[1], "platform_id": key[2], **row}
+            )
         elif _fingerprint(old) != _fingerprint(ref):
-            counts.updated += 1
-            updates.append({"b_connection": key[0], "b_type": key[1], "b_id": key[2], **row})
+            writes.counts.updated += 1
+            writes.updates.append({"b_connection": key[0], "b_type": key[1], "b_id": key[2], **row})
         else:
-            counts.unchanged += 1
-    if inserts:
-        conn.execute(sa.insert(t), inserts)
-    _update_by_key(conn, updates)
-    return counts
+            writes.counts.unchanged += 1
+    return writes
+
+
+def apply_ref_writes(conn: Connection, writes: RefWrites) -> UpsertCounts:
+    """Execute :func:`ref_writes`' result: one batched insert, one batched update."""
+    bulk.insert_rows(conn, schema.external_refs, writes.inserts)
+    _update_by_key(conn, writes.updates)
+    return writes.counts
+
+
+def upsert_refs(
+    conn: Connection, refs: Sequence[ExternalRef], stored: Mapping[RefKey, ExternalRef] | None = None
+) -> UpsertCounts:
+    """Insert or update refs; a ref whose target, version, hash and last-known are equal is left alone.
+
+    ``stored`` holds what the caller already read of these refs in this transaction (a key
+    absent from it does not exist); without it they are read here.
+    """
+    if not refs:
+        return UpsertCounts()
+    if stored is None:
+        stored = get_refs(conn, [ref_key(r) for r in refs])
+    return apply_ref_writes(conn, ref_writes(refs, stored))
 
 
 def update_last_known(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -186,7 +184,7 @@ def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str
     for start in range(0, len(everything), 1000):
         keys = everything[start : start + 1000]
         columns = (t.c.connection, t.c.platform_type, t.c.platform_id, t.c.last_known, t.c.version)
-        for row in conn.execute(sa.select(*columns).where(_key_match(keys))):
+        for row in conn.execute(sa.select(*columns).where(key_match(keys))):
             values, version = wanted[(row.connection, row.platform_type, row.platform_id)]
             known = json.loads(row.last_known)
             known["read"] = {**known.get("read", {}), **values}
@@ -207,7 +205,7 @@ def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str
 
 def get_ref(conn: Connection, key: RefKey) -> ExternalRef | None:
     """One ref, or None."""
-    row = conn.execute(sa.select(schema.external_refs).where(_key_match([key]))).one_or_none()
+    row = conn.execute(sa.select(schema.external_refs).where(key_match([key]))).one_or_none()
     return None if row is None else _to_ref(row)
 
 
@@ -240,18 +238,41 @@ def all_hashes(conn: Connection, connection: str, platform_type: str) -> dict[st
     return dict(conn.execute(query).tuples().all())
 
 
-def get_refs(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, ExternalRef]:
-    """The refs that exist among ``keys``, fetched in chunks (one query per chunk)."""
-    found: dict[RefKey, ExternalRef] = {}
+RefState = tuple[str, str, str | None, str | None, str]
+"""A stored ref as it reads: (entity kind, entity id, version, content hash, last-known text)."""
+
+
+def ref_rows(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, Row[Any]]:
+    """The stored rows of the refs that exist among ``keys`` (one query per chunk)."""
+    found: dict[RefKey, Row[Any]] = {}
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), chunk_size):
         rows = conn.execute(
-            sa.select(schema.external_refs).where(_key_match(unique[start : start + chunk_size]))
+            sa.select(schema.external_refs).where(key_match(unique[start : start + chunk_size]))
         )
         for row in rows:
-            ref = _to_ref(row)
-            found[ref_key(ref)] = ref
+            found[(row.connection, row.platform_type, row.platform_id)] = row
     return found
+
+
+def ref_state(row: Row[Any]) -> RefState:
+    """What a stored ref holds, for telling whether it changed since it was read."""
+    return (row.entity_kind, row.entity_id, row.version, row.content_hash, row.last_known)
+
+
+def ref_states(conn: Connection, keys: Sequence[RefKey]) -> dict[RefKey, RefState]:
+    """The state of the refs that exist among ``keys``."""
+    return {key: ref_state(row) for key, row in ref_rows(conn, keys).items()}
+
+
+def refs_from_rows(rows: Mapping[RefKey, Row[Any]]) -> dict[RefKey, ExternalRef]:
+    """Refs built from their stored rows."""
+    return {key: _to_ref(row) for key, row in rows.items()}
+
+
+def get_refs(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, ExternalRef]:
+    """The refs that exist among ``keys``, fetched in chunks (one query per chunk)."""
+    return refs_from_rows(ref_rows(conn, keys, chunk_size))
 
 
 def iter_connection_refs(
@@ -288,99 +309,3 @@ def refs_for_entity(conn: Connection, kind: str, entity_id: str) -> list[Externa
         .order_by(t.c.connection, t.c.platform_type, t.c.platform_id)
     )
     return [_to_ref(row) for row in rows]
-
-
-def _move(
-    conn: Connection,
-    action: str,
-    actor: str,
-    reason: str | None,
-    refs: list[ExternalRef],
-    to: tuple[str, str],
-) -> RefChange:
-    change_id = conn.execute(
-        sa.insert(schema.ref_changes)
-        .values(action=action, actor=actor, reason=reason, created_at=utcnow())
-        .returning(schema.ref_changes.c.id)
-    ).scalar_one()
-    moved = tuple((ref_key(r), (r.entity_kind.value, r.entity_id), to) for r in refs)
-    if moved:
-        conn.execute(
-            sa.insert(schema.ref_change_items),
-            [
-                {
-                    "change_id": change_id,
-                    "connection": key[0],
-                    "platform_type": key[1],
-                    "platform_id": key[2],
-                    "from_kind": before[0],
-                    "from_id": before[1],
-                    "to_kind": after[0],
-                    "to_id": after[1],
-                }
-                for key, before, after in moved
-            ],
-        )
-        conn.execute(
-            sa.update(schema.external_refs)
-            .where(_key_match([m[0] for m in moved]))
-            .values(entity_kind=to[0], entity_id=to[1], updated_at=utcnow())
-        )
-    return RefChange(int(change_id), action, moved)
-
-
-def link(
-    conn: Connection, kind: str, from_id: str, to_id: str, actor: str, reason: str | None = None
-) -> RefChange:
-    """Re-point every ref of entity ``from_id`` onto ``to_id`` (same kind)."""
-    if from_id == to_id:
-        raise UsageError(f"cannot link {kind} {from_id!r} to itself")
-    refs = refs_for_entity(conn, kind, from_id)
-    return _move(conn, "link", actor, reason, refs, (kind, to_id))
-
-
-def unlink(
-    conn: Connection, keys: Sequence[RefKey], to_id: str, actor: str, reason: str | None = None
-) -> RefChange:
-    """Re-point the chosen refs onto entity ``to_id`` (same kind as each ref had)."""
-    refs: list[ExternalRef] = []
-    for key in keys:
-        ref = get_ref(conn, key)
-        if ref is None:
-            raise UsageError(f"no external ref {'/'.join(key)}; list refs with the entity's id")
-        refs.append(ref)
-    kinds = {r.entity_kind.value for r in refs}
-    if len(kinds) > 1:
-        raise UsageError("refs of different entity kinds cannot be unlinked together")
-    kind = kinds.pop() if kinds else EntityKind.PARTY.value
-    return _move(conn, "unlink", actor, reason, refs, (kind, to_id))
-
-
-def undo(conn: Connection, change_id: int, actor: str) -> RefChange:
-    """Put every ref a change moved back where it was, and mark the change undone."""
-    change = conn.execute(
-        sa.select(schema.ref_changes).where(schema.ref_changes.c.id == change_id)
-    ).one_or_none()
-    if change is None:
-        raise UsageError(f"no identity change {change_id}")
-    if change.undone_at is not None:
-        raise UsageError(f"identity change {change_id} was already undone")
-    items = conn.execute(
-        sa.select(schema.ref_change_items).where(schema.ref_change_items.c.change_id == change_id)
-    ).all()
-    t = schema.external_refs
-    moved = []
-    for item in items:
-        key = (item.connection, item.platform_type, item.platform_id)
-        conn.execute(
-            sa.update(t)
-            .where(_key_match([key]))
-            .values(entity_kind=item.from_kind, entity_id=item.from_id, updated_at=utcnow())
-        )
-        moved.append((key, (item.to_kind, item.to_id), (item.from_kind, item.from_id)))
-    conn.execute(
-        sa.update(schema.ref_changes)
-        .where(schema.ref_changes.c.id == change_id)
-        .values(undone_at=utcnow(), undone_by=actor)
-    )
-    return RefChange(change_id, "undo", tuple(moved))

@@ -21,12 +21,13 @@ from coisync.model import (
     PropertyEvidence,
     Waiver,
 )
-from coisync.store import locks, queries, refs, schema, state
+from coisync.store import locks, queries, ref_changes, refs, schema, state
 from coisync.store.audit import AuditLog
 from coisync.store.engine import read_connection, sqlite_path, write_transaction
 from coisync.store.migrate import current_revision
 from coisync.store.queries import PartyBundle, RecordVersion
-from coisync.store.refs import RefChange, RefKey
+from coisync.store.ref_changes import RefChange
+from coisync.store.refs import RefKey
 from coisync.store.state import Document, SyncState
 from coisync.store.tables import RECORD_TABLES
 from coisync.store.upsert import UpsertCounts, upsert_records, utcnow
@@ -227,21 +228,21 @@ class Store:
     def link(self, kind: str, from_id: str, to_id: str, actor: str, reason: str | None = None) -> RefChange:
         """Move every ref of ``from_id`` onto ``to_id`` (they are one entity); audited, undoable."""
         with self.transaction() as conn:
-            change = refs.link(conn, kind, from_id, to_id, actor, reason)
+            change = ref_changes.link(conn, kind, from_id, to_id, actor, reason)
             self._audit_change(conn, actor, change, reason)
         return change
 
     def unlink(self, keys: Sequence[RefKey], to_id: str, actor: str, reason: str | None = None) -> RefChange:
         """Move the chosen refs onto ``to_id`` (they were not that entity); audited, undoable."""
         with self.transaction() as conn:
-            change = refs.unlink(conn, keys, to_id, actor, reason)
+            change = ref_changes.unlink(conn, keys, to_id, actor, reason)
             self._audit_change(conn, actor, change, reason)
         return change
 
     def undo_ref_change(self, change_id: int, actor: str) -> RefChange:
         """Restore every ref a link or unlink moved to its previous target; audited."""
         with self.transaction() as conn:
-            change = refs.undo(conn, change_id, actor)
+            change = ref_changes.undo(conn, change_id, actor)
             self._audit_change(conn, actor, change, None)
         return change
 

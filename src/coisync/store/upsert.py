@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from coisync.model import CanonicalModel
+from coisync.store import bulk
 from coisync.store.tables import RecordTable
 
 
@@ -72,13 +73,25 @@ def _insert(conn: Connection, table: sa.Table) -> Any:
     return postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
 
 
-def upsert_current(conn: Connection, spec: RecordTable, models: Sequence[CanonicalModel]) -> UpsertCounts:
-    """Insert or update current-state records (last one wins for a repeated id)."""
-    table = spec.table
-    rows: list[dict[str, Any]] = []
+EncodedRecord = tuple[str, str, str, dict[str, Any]]
+"""A record ready to store: (id, canonical JSON body, its SHA-256, the table's extra columns)."""
+
+
+def encode_records(spec: RecordTable, models: Sequence[CanonicalModel]) -> list[EncodedRecord]:
+    """Encode a batch of one record type (last one wins for a repeated id)."""
+    encoded: list[EncodedRecord] = []
     for model in _last_per_id(models):
         body, digest = encode(model)
-        rows.append({"id": record_id(model), "body": body, "content_hash": digest, **spec.columns(model)})
+        encoded.append((record_id(model), body, digest, spec.columns(model)))
+    return encoded
+
+
+def upsert_current(conn: Connection, spec: RecordTable, records: Sequence[EncodedRecord]) -> UpsertCounts:
+    """Insert or update current-state records."""
+    table = spec.table
+    rows = [
+        {"id": rid, "body": body, "content_hash": digest, **columns} for rid, body, digest, columns in records
+    ]
     if not rows:
         return UpsertCounts()
     stored = dict(
@@ -113,14 +126,14 @@ def upsert_current(conn: Connection, spec: RecordTable, models: Sequence[Canonic
     return counts
 
 
-def upsert_versioned(conn: Connection, spec: RecordTable, models: Sequence[CanonicalModel]) -> UpsertCounts:
+def upsert_versioned(conn: Connection, spec: RecordTable, records: Sequence[EncodedRecord]) -> UpsertCounts:
     """Add a version for each new or changed record; an unchanged one writes nothing."""
     table = spec.table
     latest = {
         row.id: (row.version, row.content_hash)
         for row in conn.execute(
             sa.select(table.c.id, table.c.version, table.c.content_hash).where(
-                table.c.id.in_([record_id(m) for m in models]),
+                table.c.id.in_([rid for rid, _, _, _ in records]),
                 table.c.is_latest.is_(True),
             )
         )
@@ -129,9 +142,7 @@ def upsert_versioned(conn: Connection, spec: RecordTable, models: Sequence[Canon
     now = utcnow()
     inserts: list[dict[str, Any]] = []
     superseded: list[dict[str, Any]] = []
-    for model in _last_per_id(models):
-        body, digest = encode(model)
-        model_id = record_id(model)
+    for model_id, body, digest, columns in records:
         previous = latest.get(model_id)
         if previous is not None and previous[1] == digest:
             counts.unchanged += 1
@@ -151,7 +162,7 @@ def upsert_versioned(conn: Connection, spec: RecordTable, models: Sequence[Canon
                 "content_hash": digest,
                 "body": body,
                 "created_at": now,
-                **spec.columns(model),
+                **columns,
             }
         )
     if superseded:
@@ -161,15 +172,19 @@ def upsert_versioned(conn: Connection, spec: RecordTable, models: Sequence[Canon
             .values(is_latest=False),
             superseded,
         )
-    if inserts:
-        conn.execute(sa.insert(table), inserts)
+    bulk.insert_rows(conn, table, inserts)
     return counts
+
+
+def upsert_encoded(conn: Connection, spec: RecordTable, records: Sequence[EncodedRecord]) -> UpsertCounts:
+    """Write a batch of encoded records of one type, versioned or current-state as its table requires."""
+    if not records:
+        return UpsertCounts()
+    if spec.versioned:
+        return upsert_versioned(conn, spec, records)
+    return upsert_current(conn, spec, records)
 
 
 def upsert_records(conn: Connection, spec: RecordTable, models: Sequence[CanonicalModel]) -> UpsertCounts:
     """Write a batch of one record type, versioned or current-state as its table requires."""
-    if not models:
-        return UpsertCounts()
-    if spec.versioned:
-        return upsert_versioned(conn, spec, models)
-    return upsert_current(conn, spec, models)
+    return upsert_encoded(conn, spec, encode_records(spec, models))

@@ -162,6 +162,7 @@ class SyncEngine:
                     progress=lambda n: self.progress("pull", n),
                     max_batch=self.settings.max_batch_records,
                     read_ahead_depth=self.settings.read_ahead,
+                    processes=self.settings.processes,
                 )
             )
 

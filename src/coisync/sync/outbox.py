@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from coisync.connector import WriteOp, WriteTarget
+from coisync.store import bulk
 from coisync.store.engine import read_connection
 from coisync.sync.tables import outbox
 from coisync.sync.values import dumps
@@ -149,8 +150,7 @@ def add_many(
                     "updated_at": now,
                 }
             )
-        if rows:
-            conn.execute(outbox.insert(), rows)
+        bulk.insert_rows(conn, outbox, rows)
 
 
 def _row(row: Any) -> OutboxRow:
@@ -256,6 +256,16 @@ def mark_sending(conn: Connection, op_ids: list[str]) -> None:
             outbox.update()
             .where(outbox.c.op_id.in_(op_ids[start : start + 500]))
             .values(state=SENDING, attempts=outbox.c.attempts + 1, updated_at=_now())
+        )
+
+
+def unmark_sending(conn: Connection, op_ids: list[str]) -> None:
+    """Return rows marked ``sending`` whose request never left to ``pending``, attempt uncounted."""
+    for start in range(0, len(op_ids), 500):
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.op_id.in_(op_ids[start : start + 500]), outbox.c.state == SENDING)
+            .values(state=PENDING, attempts=outbox.c.attempts - 1, updated_at=_now())
         )
 
 

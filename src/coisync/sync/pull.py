@@ -10,39 +10,32 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from coisync.connector import Connector, Cursor, PlatformRecord, Quarantined, RecordBatch, Stream
 from coisync.errors import StoreError
-from coisync.model import CanonicalModel
 from coisync.readahead import read_ahead
-from coisync.store import RECORD_TABLES, Store, schema
-from coisync.store.queries import load
-from coisync.store.refs import RefKey, get_refs, upsert_refs
+from coisync.store import RECORD_TABLES, Store
+from coisync.store.engine import read_connection
+from coisync.store.refs import RefKey, apply_ref_writes
 from coisync.store.review import mark_parties_changed
-from coisync.store.upsert import record_id
-from coisync.sync import crashpoints
-from coisync.sync.assemble import Assembler, related_keys
-from coisync.sync.fingerprints import (
-    StoredFingerprints,
-    fingerprint,
-    mapping_fingerprint,
-    stored_fingerprints,
-)
+from coisync.store.upsert import upsert_encoded
+from coisync.sync import crashpoints, workers
+from coisync.sync.fingerprints import StoredFingerprints
+from coisync.sync.pull_batch import Prepared, parties_at, prepare_batch, still_valid, with_fingerprints
 from coisync.sync.tables import quarantine
 from coisync.sync.values import dumps
 
 log = logging.getLogger("coisync.sync")
-
-ENTITY_RECORD_TYPE = {"party": "party", "property": "property", "agreement": "agreement"}
 
 
 @dataclass
@@ -77,15 +70,6 @@ def saved_cursor(store: Store, connection: str, stream: Stream, *, full: bool) -
             f"nothing was written. Read the stream again from the start with "
             f"`coisync sync --connection {connection} --full`"
         ) from None
-
-
-def _current_models(conn: Connection, record_type: str, ids: Iterable[str]) -> dict[str, CanonicalModel]:
-    spec = RECORD_TABLES[record_type]
-    wanted = list(set(ids))
-    if not wanted or spec.versioned:
-        return {}
-    rows = conn.execute(sa.select(spec.table.c.id, spec.table.c.body).where(spec.table.c.id.in_(wanted)))
-    return {row.id: load(spec.model, row.body) for row in rows}
 
 
 def _quarantine(conn: Connection, connection: str, items: Sequence[Quarantined], run_id: str) -> None:
@@ -123,10 +107,8 @@ def _quarantine(conn: Connection, connection: str, items: Sequence[Quarantined],
         )
 
 
-def _resolve_quarantine(
-    conn: Connection, connection: str, stream: str, records: Sequence[PlatformRecord]
-) -> None:
-    keys = [f"{r.platform_type}:{r.platform_id}" for r in records]
+def _resolve_quarantine(conn: Connection, connection: str, stream: str, refs: Sequence[RefKey]) -> None:
+    keys = [f"{platform_type}:{platform_id}" for _, platform_type, platform_id in refs]
     if keys:
         conn.execute(
             quarantine.update()
@@ -138,35 +120,6 @@ def _resolve_quarantine(
             )
             .values(resolved_at=datetime.now(tz=UTC))
         )
-
-
-def _parties_at(conn: Connection, property_ids: Sequence[str]) -> set[str]:
-    """Parties whose verdict depends on these properties (holder and additional-insured names,
-    templates): those with an agreement there, and those listing the property."""
-    a, p = schema.agreements, schema.parties
-    found: set[str] = set()
-    for start in range(0, len(property_ids), 500):
-        chunk = list(property_ids[start : start + 500])
-        found.update(conn.execute(sa.select(a.c.party_id).where(a.c.property_id.in_(chunk))).scalars())
-    if len(property_ids) <= 20:
-        for property_id in property_ids:
-            found.update(
-                conn.execute(sa.select(p.c.id).where(p.c.body.contains(f'"{property_id}"'))).scalars()
-            )
-    else:  # many changed properties: one pass over the parties instead of a scan per property
-        listed = re.compile("|".join(re.escape(f'"{pid}"') for pid in property_ids))
-        found.update(row.id for row in conn.execute(sa.select(p.c.id, p.c.body)) if listed.search(row.body))
-    return found
-
-
-def ref_defaults(connector: Connector) -> dict[str, str]:
-    """The record type a plain ``party_ref`` / ``property_ref`` means: the connector's only one."""
-    defaults: dict[str, str] = {}
-    for target, entity in (("party_ref", "party"), ("property_ref", "property")):
-        types = {s.platform_type for s in connector.streams() if s.entity == entity}
-        if len(types) == 1:
-            defaults[target] = types.pop()
-    return defaults
 
 
 def hash_text(text: str) -> str:
@@ -182,59 +135,45 @@ def write_batch(
     quarantined: Sequence[Quarantined],
     cursor: Cursor | None,
     run_id: str,
+    prepared: Prepared | None = None,
 ) -> tuple[int, int, int]:
     """Map, assemble and commit one batch with its cursor; returns (changed, unchanged, quarantined).
 
-    A record is unchanged when its ref holds the same fingerprint: the raw record's content
-    hash bound to the mapping's, so editing a mapping re-maps every record once. ``cursor``
+    ``prepared`` is the batch as a worker prepared it from the committed store: it is applied
+    when nothing it read has changed since, otherwise the batch is prepared again here. ``cursor``
     None stores the records without moving the stream's cursor (quarantine retry).
     """
     name = connector.config.name
-    mapping = connector.mapping.record(stream.platform_type)
-    assembler = Assembler(name, ref_defaults(connector))
-    salt = mapping_fingerprint(connector, stream.platform_type)
-    records = [replace(r, content_hash=fingerprint(r.content_hash, salt)) for r in records]
     with store.transaction() as conn:
         crashpoints.watch_statements(conn, "pull.statement")
-        # Unchanged records are recognised by their stored fingerprint alone, before any work.
-        hashes = stored_fingerprints(conn, name, records)
-        pending = [r for r in records if hashes.get((r.platform_type, r.platform_id)) != r.content_hash]
-        related: list[RefKey] = [(name, r.platform_type, r.platform_id) for r in pending]
-        mapped_records = {}
-        for record in pending:
-            mapped = mapping.forward(record.raw)
-            mapped_records[(name, record.platform_type, record.platform_id)] = mapped
-            related.extend(related_keys(name, mapped.values, assembler.ref_defaults))
-        known = get_refs(conn, related)
-        record_type = ENTITY_RECORD_TYPE.get(stream.entity)
-        existing: Mapping[str, CanonicalModel] = {}
-        if record_type:
-            ids = [assembler.entity_id((name, r.platform_type, r.platform_id), known) for r in pending]
-            existing = _current_models(conn, record_type, ids)
-        batch = assembler.assemble(
-            pending, mapping, stream.entity, known, existing, force=True, mapped_records=mapped_records
-        )
-        batch.unchanged += len(records) - len(pending)
-        for rtype, models in batch.models.items():
-            store.upsert(rtype, models, conn=conn)
-        upsert_refs(conn, batch.refs, stored=known)
-        all_quarantined = [*quarantined, *batch.quarantined]
+        if prepared is None or not still_valid(conn, prepared):
+            prepared = prepare_batch(conn, connector, stream, with_fingerprints(connector, stream, records))
+        for rtype, encoded in prepared.models.items():
+            upsert_encoded(conn, RECORD_TABLES[rtype], encoded)
+        if prepared.refs is not None:
+            apply_ref_writes(conn, prepared.refs)
+        all_quarantined = [*quarantined, *prepared.quarantined]
         _quarantine(conn, name, all_quarantined, run_id)
-        bad = {(q.platform_type, q.platform_id) for q in batch.quarantined}
-        _resolve_quarantine(
-            conn, name, stream.name, [r for r in pending if (r.platform_type, r.platform_id) not in bad]
-        )
-        changed_parties = set(batch.changed_parties)
-        moved = [m for m in batch.models.get("property", ()) if existing.get(record_id(m)) != m]
-        if moved:
-            changed_parties |= _parties_at(conn, [record_id(m) for m in moved])
+        bad = {(name, q.platform_type, q.platform_id) for q in prepared.quarantined}
+        _resolve_quarantine(conn, name, stream.name, [key for key in prepared.pending if key not in bad])
+        changed_parties = set(prepared.changed_parties)
+        if prepared.moved_properties:
+            changed_parties |= parties_at(conn, prepared.moved_properties)
         mark_parties_changed(conn, changed_parties, f"{name}/{stream.name}")
         crashpoints.hit("pull.before_commit")
         if cursor is not None:
             store.set_sync_state(name, stream.name, cursor.model_dump(mode="json"), run_id, conn=conn)
     crashpoints.hit("pull.batch")
-    changed = sum(len(m) for m in batch.models.values())
-    return changed, batch.unchanged, len(all_quarantined)
+    return prepared.changed, prepared.unchanged, len(all_quarantined)
+
+
+def _prepare_in_worker(job: tuple[str, list[PlatformRecord]]) -> Prepared:
+    """:func:`prepare_batch` inside a worker process, from the committed store."""
+    stream_name, records = job
+    connector: Connector = workers.state()["connector"]
+    stream = connector.stream(stream_name)
+    with read_connection(workers.engine()) as conn:
+        return prepare_batch(conn, connector, stream, with_fingerprints(connector, stream, records))
 
 
 def split_batches(batches: Iterable[RecordBatch], start: Cursor, size: int | None) -> Iterator[RecordBatch]:
@@ -271,45 +210,27 @@ def pull_stream(
     progress: Callable[[int], None] | None = None,
     max_batch: int | None = None,
     read_ahead_depth: int = 0,
+    processes: int = 1,
 ) -> StreamResult:
     """Read one stream from its saved cursor into the store.
 
     ``max_batch`` caps the records committed per transaction: a larger batch of the stream is
     committed in parts, every part but the last with the cursor already saved before it.
     ``read_ahead_depth`` batches are read ahead by a thread while the previous one is stored
-    (:mod:`coisync.readahead`).
+    (:mod:`coisync.readahead`). With ``processes`` above 1, once a stream has more than one
+    batch to write, batches are prepared ahead in worker processes (:mod:`coisync.sync.pull_batch`).
     """
     name = connector.config.name
     result = StreamResult(connection=name, stream=stream.name)
     cursor = saved_cursor(store, name, stream, full=full)
     batches = read_ahead(stream.read(cursor), read_ahead_depth, f"{name}-{stream.name}")
-    unsaved: Cursor | None = None  # the cursor after batches that changed nothing, saved at the end
-    known = StoredFingerprints(store, connector)
-    for batch in split_batches(batches, cursor, max_batch):
-        if not batch.quarantined and known.unchanged(batch.records):
-            # Nothing to write: no transaction, no commit; its cursor rides along to the next one.
-            unsaved = batch.cursor
-            result.read += len(batch)
-            result.unchanged += len(batch.records)
-            result.batches += 1
-            crashpoints.hit("pull.batch")
-            if progress:
-                progress(len(batch))
-            continue
-        unsaved = None
-        changed, unchanged, quarantined = write_batch(
-            store, connector, stream, batch.records, batch.quarantined, batch.cursor, run_id
-        )
-        known.refresh(batch.records)
-        result.read += len(batch)
-        result.changed += changed
-        result.unchanged += unchanged
-        result.quarantined += quarantined
-        result.batches += 1
-        if progress:
-            progress(len(batch))
-    if unsaved is not None:
-        store.set_sync_state(name, stream.name, unsaved.model_dump(mode="json"), run_id)
+    ahead = _Ahead(store, connector, stream, run_id, result, progress, processes)
+    try:
+        for batch in split_batches(batches, cursor, max_batch):
+            ahead.add(batch)
+        ahead.finish()
+    finally:
+        ahead.close()
     if result.batches == 0:
         # An empty stream still records that it was read (a non-null state for the next run).
         store.set_sync_state(name, stream.name, cursor.model_dump(mode="json"), run_id)
@@ -322,3 +243,100 @@ def pull_stream(
         result.quarantined,
     )
     return result
+
+
+class _Ahead:
+    """A stream's batches stored in order, prepared ahead in worker processes when many need writing.
+
+    A batch whose every record holds its stored fingerprint writes nothing (no transaction, no
+    commit); its cursor rides along to the next batch written, or is saved at the end. With
+    batches prepared ahead, that check is made again when the batch's turn comes, after the
+    batches before it were written.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        connector: Connector,
+        stream: Stream,
+        run_id: str,
+        result: StreamResult,
+        progress: Callable[[int], None] | None,
+        processes: int,
+    ) -> None:
+        self.store, self.connector, self.stream, self.run_id = store, connector, stream, run_id
+        self.result, self.progress, self.processes = result, progress, processes
+        self.known = StoredFingerprints(store, connector)
+        self.waiting: deque[tuple[RecordBatch, bool, Future[Prepared] | None]] = deque()
+        self.unsaved: Cursor | None = None
+        self.to_write = 0
+        self.executor: Executor | None = None
+        self.stack = ExitStack()
+
+    def add(self, batch: RecordBatch) -> None:
+        """Take the stream's next batch."""
+        skip = not batch.quarantined and self.known.unchanged(batch.records)
+        future = None
+        if not skip:
+            self.to_write += 1
+            if self.to_write == 2 and self.processes > 1:
+                inputs = {"connector": self.connector}
+                self.executor = self.stack.enter_context(
+                    workers.pool(self.store.url, self.processes, 2, inputs)
+                )
+            if self.executor is not None:
+                job = (self.stream.name, list(batch.records))
+                future = self.executor.submit(_prepare_in_worker, job)
+        self.waiting.append((batch, skip, future))
+        while len(self.waiting) > (2 * self.processes if self.executor is not None else 0):
+            self._store_next()
+
+    def finish(self) -> None:
+        """Store every batch still waiting, then the cursor of trailing unchanged batches."""
+        while self.waiting:
+            self._store_next()
+        if self.unsaved is not None:
+            name = self.connector.config.name
+            self.store.set_sync_state(
+                name, self.stream.name, self.unsaved.model_dump(mode="json"), self.run_id
+            )
+
+    def close(self) -> None:
+        """Stop the worker processes (waiting for none of their work)."""
+        for _, _, future in self.waiting:
+            if future is not None:
+                future.cancel()
+        self.stack.close()
+
+    def _store_next(self) -> None:
+        batch, skip, future = self.waiting.popleft()
+        result = self.result
+        if skip and (self.executor is None or self.known.unchanged(batch.records)):
+            self.unsaved = batch.cursor
+            result.read += len(batch)
+            result.unchanged += len(batch.records)
+            result.batches += 1
+            crashpoints.hit("pull.batch")
+            if self.progress:
+                self.progress(len(batch))
+            return
+        self.unsaved = None
+        prepared = future.result() if future is not None else None
+        changed, unchanged, quarantined = write_batch(
+            self.store,
+            self.connector,
+            self.stream,
+            batch.records,
+            batch.quarantined,
+            batch.cursor,
+            self.run_id,
+            prepared,
+        )
+        self.known.refresh(batch.records)
+        result.read += len(batch)
+        result.changed += changed
+        result.unchanged += unchanged
+        result.quarantined += quarantined
+        result.batches += 1
+        if self.progress:
+            self.progress(len(batch))
