@@ -33,6 +33,7 @@ tenant = "tenant_office"
 max_write_fraction = 0.2             # stop before pushing when a run would change more than this
 conflict_policy = "keep_theirs"      # a person's change inside the platform wins until decided
 expected_interval_hours = 26         # coisync health alerts past this
+# workers = 2                        # processes for large runs (default: the CPUs, at most 4; 1: none)
 
 # One table per connection. A connection is read-only until writes = true.
 # [connections.procore]

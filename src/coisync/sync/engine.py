@@ -24,7 +24,7 @@ from coisync.store import Store
 from coisync.sync import basis, outbox, runs
 from coisync.sync.connections import build_connector, connection_names
 from coisync.sync.evaluate import evaluate_changed
-from coisync.sync.plan import Plan, plan_connection, plan_digest
+from coisync.sync.plan import Plan, PlannedWrite, plan_connection, plan_digest
 from coisync.sync.pull import pull_stream
 from coisync.sync.push import push_connection
 from coisync.sync.settings import SyncSettings
@@ -179,6 +179,13 @@ class SyncEngine:
         planned_at = datetime.now(tz=UTC)
         with summary.timed("plan"), self.store.transaction() as conn:
             since = basis.plan_since(conn, name, "sync", digest)
+            sink = None
+            if not options.dry_run:
+                outbox.supersede_connection(conn, name)  # this plan replaces what is still pending
+
+                def sink(writes: list[PlannedWrite]) -> None:
+                    outbox.add_many(conn, [(w.op, w.before, w.entity) for w in writes], run_id=run_id)
+
             plan = plan_connection(
                 conn,
                 connector,
@@ -188,21 +195,17 @@ class SyncEngine:
                 since=since,
                 processes=self.settings.processes,
                 store_url=self.store.url,
+                sink=sink,
             )
-            part.records, part.planned, part.conflicts = plan.records, len(plan.writes), plan.conflicts
+            part.records, part.planned, part.conflicts = plan.records, plan.planned, plan.conflicts
             part.plan_lines = describe(plan)
             if options.dry_run:
                 return
-            outbox.supersede_connection(conn, connector.config.name)
             cap = self._cap_message(plan, options)
-            outbox.add_many(
-                conn,
-                [(write.op, write.before, write.entity) for write in plan.writes],
-                run_id=run_id,
-                state=outbox.HELD if cap else outbox.PENDING,
-            )
+            if cap:  # nothing of this plan is pushed: its writes wait, held, in the same commit
+                outbox.hold_run(conn, name, run_id)
             part.capped = cap
-            planned, plan.writes = bool(plan.writes), []  # in the outbox now: not held in memory too
+            planned, plan.writes = plan.planned > 0, []
         if cap is None and planned:
             with summary.timed("push"):
                 part.push = push_connection(
@@ -223,7 +226,7 @@ class SyncEngine:
 
     def _cap_message(self, plan: Plan, options: SyncOptions) -> str | None:
         fraction = options.max_write_fraction or self.settings.max_write_fraction
-        planned, records = len(plan.writes), max(plan.records, 1)
+        planned, records = plan.planned, max(plan.records, 1)
         if planned <= self.settings.min_writes_before_cap or planned <= fraction * records:
             return None
         return (
@@ -239,6 +242,6 @@ def describe(plan: Plan, limit: int = 2000) -> list[str]:
     for write in plan.writes[:limit]:
         changes = ", ".join(f"{k}: {write.before.get(k)!r} → {v!r}" for k, v in write.op.desired.items())
         lines.append(f"~ {plan.connection} {write.op.platform_type} {write.op.platform_id}: {changes}")
-    if len(plan.writes) > limit:
-        lines.append(f"… and {len(plan.writes) - limit} more")
+    if plan.planned > min(limit, len(plan.writes)):
+        lines.append(f"… and {plan.planned - min(limit, len(plan.writes))} more")
     return lines

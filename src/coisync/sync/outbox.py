@@ -294,6 +294,16 @@ def supersede(conn: Connection, connection: str, platform_type: str, platform_id
     return int(result.rowcount or 0)
 
 
+def hold_run(conn: Connection, connection: str, run_id: str) -> int:
+    """Hold every pending write a run planned for a connection (the write cap stopped the run)."""
+    result = conn.execute(
+        outbox.update()
+        .where(outbox.c.connection == connection, outbox.c.run_id == run_id, outbox.c.state == PENDING)
+        .values(state=HELD, updated_at=_now())
+    )
+    return int(result.rowcount or 0)
+
+
 def supersede_connection(conn: Connection, connection: str) -> int:
     """Cancel every pending or held write of a connection: a new full plan replaces them."""
     result = conn.execute(

@@ -55,6 +55,11 @@ DesiredIndex = Callable[[Connection, list[ExternalRef]], dict[tuple[str, str], d
 """Desired canonical values per (entity kind, entity id) for a chunk of a connection's refs."""
 
 CHUNK = 1000
+KEPT = 2000
+"""Planned writes a plan with a sink keeps in memory to describe itself."""
+
+WriteSink = Callable[[list[PlannedWrite]], None]
+"""Takes each chunk's planned writes as they are planned (the engine adds them to the outbox)."""
 
 
 @dataclass
@@ -65,6 +70,9 @@ class Plan:
     records: int = 0
     examined: int = 0
     writes: list[PlannedWrite] = field(default_factory=list)
+    """The planned writes; with a ``sink``, only the first :data:`KEPT` (for describing the plan)."""
+    planned: int = 0
+    """How many writes were planned."""
     conflicts: int = 0
     unmapped: list[str] = field(default_factory=list)
 
@@ -202,6 +210,7 @@ def plan_connection(
     since: datetime | None = None,
     processes: int = 1,
     store_url: str | None = None,
+    sink: WriteSink | None = None,
 ) -> Plan:
     """Plan the writes of one connection (nothing is written to the platform here).
 
@@ -211,7 +220,8 @@ def plan_connection(
     ``since`` (the start of the last complete plan on the same basis, :mod:`coisync.sync.basis`)
     limits the plan to refs written since and refs of parties judged since: nothing else can
     plan differently. ``Plan.records`` still counts every writable record (the write cap's base).
-    With ``processes`` above 1 and the store's ``store_url``, a large plan of the stored
+    With a ``sink``, each chunk's writes are handed to it as planned and the plan keeps only the
+    first few (memory stays bounded by a chunk). With ``processes`` above 1 and the store's ``store_url``, a large plan of the stored
     verdicts is diffed in worker processes (:mod:`coisync.sync.workers`); the result is the same.
     """
     name = connector.config.name
@@ -247,14 +257,13 @@ def plan_connection(
                 ahead=2 * processes,
             )
             for diff in diffs:
-                _take(conn, plan, diff, rules, record_conflicts)
+                _take(conn, plan, diff, rules, record_conflicts, sink)
     else:
         desired_for = desired or _desired_index
         shown = ShownValues(connector.mapping, job)
         for chunk in _chunks(iter_connection_refs(conn, name, where=where), CHUNK):
-            _take(
-                conn, plan, diff_chunk(chunk, desired_for(conn, chunk), rules, shown), rules, record_conflicts
-            )
+            diff = diff_chunk(chunk, desired_for(conn, chunk), rules, shown)
+            _take(conn, plan, diff, rules, record_conflicts, sink)
     if since is None:
         plan.records = plan.examined
     return plan
@@ -288,11 +297,19 @@ def _diff_in_worker(keys: list[RefKey]) -> ChunkDiff:
         return _diff_keys(conn, keys, inputs["rules"], shown)
 
 
-def _take(conn: Connection, plan: Plan, diff: ChunkDiff, rules: DiffRules, record: bool) -> None:
-    """Add one chunk's diff to the plan: its writes, and (unless ``record`` is off) its claims
-    and conflicts stored."""
+def _take(
+    conn: Connection, plan: Plan, diff: ChunkDiff, rules: DiffRules, record: bool, sink: WriteSink | None
+) -> None:
+    """Add one chunk's diff to the plan: its writes (handed to ``sink`` when there is one), and
+    (unless ``record`` is off) its claims and conflicts stored."""
     plan.examined += diff.examined
-    plan.writes.extend(diff.writes)
+    plan.planned += len(diff.writes)
+    if sink is None:
+        plan.writes.extend(diff.writes)
+    else:
+        plan.writes.extend(diff.writes[: max(0, KEPT - len(plan.writes))])
+        if diff.writes:
+            sink(diff.writes)
     plan.unmapped.extend(diff.unmapped)
     if record:
         for seen in diff.conflicts:
