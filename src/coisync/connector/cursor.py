@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,8 +39,12 @@ MAX_SEEN_KEYS = 1_000
 store's content-hash upsert absorbs; a platform with more records per value needs an open bound."""
 
 
+@lru_cache(maxsize=4096)
 def cursor_key(value: str) -> CursorKey:
-    """A sort key for cursor values: timestamps as datetimes, numbers as numbers, else text."""
+    """A sort key for cursor values: timestamps as datetimes, numbers as numbers, else text.
+
+    Kept for recent values: a page's records share few cursor values, and each is compared
+    with the best value so far as it passes."""
     try:
         moment = parse_datetime(value)
     except CoercionError:

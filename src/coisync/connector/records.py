@@ -9,13 +9,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from coisync.connector.cursor import Cursor
 
 
 def content_hash(raw: Mapping[str, Any]) -> str:
-    """SHA-256 of a raw record's JSON with sorted keys: equal content, equal hash."""
-    text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of a raw record's JSON with sorted keys: equal content, equal hash.
+
+    The JSON is orjson's (compact, UTF-8; a value JSON cannot hold is written as its ``str``),
+    several times faster than the standard encoder on the path every record of every read
+    takes. A key that is not a string, or an integer past 64 bits, falls back to the standard
+    encoder.
+    """
+    try:
+        data = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS, default=str)
+    except TypeError:
+        text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        data = text.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True, kw_only=True)

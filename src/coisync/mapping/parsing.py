@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from coisync.mapping.errors import CoercionError
@@ -137,6 +138,7 @@ def parse_flag(value: Any) -> bool | None:
     raise CoercionError(f"not a yes/no value: {value!r}")
 
 
+@lru_cache(maxsize=8192)
 def _datetime_from_text(text: str, formats: tuple[str, ...]) -> datetime:
     for fmt in formats:
         try:
