@@ -14,6 +14,7 @@ are inherited, so a worker starts in milliseconds) and with ``spawn`` elsewhere.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -69,6 +70,9 @@ def _watch(parent: int) -> None:
 def _start(parent: int, url: str, state: dict[str, Any]) -> None:
     """A worker's initializer: its own engine on the store, and the step's fixed inputs."""
     global _engine
+    # What the worker inherited stays shared with its parent only while untouched: keep the
+    # collector from walking (and so copying) those pages.
+    gc.freeze()
     threading.Thread(target=_watch, args=(parent,), name="coisync-worker-watch", daemon=True).start()
     _engine = create_store_engine(url)
     _state.clear()
