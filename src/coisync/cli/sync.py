@@ -80,9 +80,15 @@ def print_summary(summary: RunSummary) -> None:
         if summary.dry_run:
             for line in part.plan_lines:
                 out.print(safe_text(line))
+    order = ("pull", "evaluate", "plan", "push")
+    phases = ", ".join(f"{p} {summary.phases[p]:.1f}s" for p in order if p in summary.phases)
+    parties = "party" if summary.evaluated == 1 else "parties"
+    verdicts = "verdict" if summary.verdicts_changed == 1 else "verdicts"
     out.print(
-        f"{summary.evaluated} parties evaluated ({summary.verdicts_changed} verdicts changed) in "
-        f"{summary.duration:.1f}s; exit code {int(summary.exit_code)}"
+        f"{summary.evaluated} {parties} evaluated ({summary.verdicts_changed} {verdicts} changed) in "
+        f"{summary.duration:.1f}s"
+        + (f" ({phases})" if phases else "")
+        + f"; exit code {int(summary.exit_code)}"
     )
 
 
