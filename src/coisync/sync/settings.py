@@ -8,7 +8,7 @@ expected_interval_hours = 26    # coisync health: a connection older than this i
 max_batch_records = 500         # optional: most records committed per pull transaction
 max_write_batch = 200           # optional: most writes per request where the platform batches
 read_ahead = 1                  # batches a stream reads ahead while the previous one is stored (0: off)
-workers = 2                     # optional: processes judging and planning large runs (1: none)
+workers = 2                     # optional: processes for large runs' pull, evaluation, plan (1: none)
 ```
 """
 
@@ -48,7 +48,7 @@ class SyncSettings(BaseModel):
         default=None,
         ge=1,
         le=32,
-        description="Processes judging and planning large runs (default: the CPUs, at most 4; 1: none)",
+        description="Processes for large runs (default: the CPUs, within a container limit, at most 4; 1: none)",
     )
 
     @property

@@ -1,9 +1,9 @@
-"""Worker processes for the CPU-bound steps of large runs (evaluation, planning).
+"""Worker processes for the CPU-bound steps of large runs (pull preparation, evaluation, planning).
 
-Judging parties and diffing refs read the store and compute; they write nothing. A large run
-hands chunks of that work to worker processes, each with its own read connection to the same
-store, and the main process alone writes their results, in the order of the chunks, in the
-transactions it would have used without them. Results are therefore the same with or without
+Preparing pull batches, judging parties and diffing refs read the store and compute; they
+write nothing. A large run hands chunks of that work to worker processes, each with its own
+read connection to the same store, and the main process alone writes their results, in order,
+in the transactions it would have used without them. Results are therefore the same with or without
 workers (the tests compare both); only the wall time differs.
 
 Workers are used when the store is a database file or a server (an in-memory store cannot be
@@ -15,6 +15,7 @@ are inherited, so a worker starts in milliseconds) and with ``spawn`` elsewhere.
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import os
 import pickle
@@ -24,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
@@ -37,13 +39,27 @@ _engine: Engine | None = None
 _state: dict[str, Any] = {}
 
 
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+"""The cgroup (v2) CPU quota of this process: how a container's CPU limit shows."""
+
+
+def quota_cpus(path: Path = CPU_MAX) -> int | None:
+    """CPUs the cgroup quota allows (a limit of 1.5 CPUs allows 2), or None without a quota."""
+    try:
+        quota, period = path.read_text(encoding="utf-8").split()[:2]
+        return max(1, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):  # no such file, or "max": no quota
+        return None
+
+
 def default_workers() -> int:
-    """Processes a large run uses by default: the CPUs this process may run on, at most 4."""
+    """Processes a large run uses by default: the CPUs this process may run on (within its
+    container's CPU limit), at most 4."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 4))
+    return max(1, min(cpus, quota_cpus() or cpus, 4))
 
 
 def shareable(url: str) -> bool:
