@@ -19,11 +19,10 @@ import os, sys, time
 from pathlib import Path
 from coisync.store.locks import file_lock
 with file_lock(Path(sys.argv[1]), "sync:procore"):
-    child = os.fork()
-    if child == 0:
+    if os.fork() == 0:
+        print(os.getpid(), flush=True)  # the child runs its fork handlers before this line
         time.sleep(60)
         os._exit(0)
-    print(child, flush=True)
     time.sleep(60)
 """
 
