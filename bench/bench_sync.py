@@ -37,12 +37,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from process_memory import TreeMemory
 
 COMPANY_ID = 4_264_917
 CLIENT_ID, CLIENT_SECRET = "coisync-bench", "coisync-bench-secret-4b1f"
@@ -157,6 +157,10 @@ max_write_fraction = 1.0
     return config
 
 
+TREE_PEAKS: list[int] = []
+"""Peak proportional set size of each run's whole process tree (coisync and its workers), kB."""
+
+
 class BudgetExceeded(Exception):
     """A coisync run did not finish within the benchmark's time budget (it was stopped)."""
 
@@ -198,64 +202,6 @@ def run_sync(
         sys.stderr.write(stderr.decode(errors="replace"))
         raise SystemExit(f"coisync sync failed (exit {process.returncode})") from None
     return summary, wall, _child_rss()
-
-
-TREE_PEAKS: list[int] = []
-"""Peak proportional set size of each run's whole process tree (coisync and its workers), kB."""
-
-
-class TreeMemory(threading.Thread):
-    """Samples the memory of a process and its descendants (worker processes) every 0.1 s.
-
-    Each process's proportional set size (PSS, from ``/proc/<pid>/smaps_rollup``) counts a page
-    shared by n processes (forked workers share their parent's pages) as 1/n, so the sum is the
-    memory the run really holds. Linux only; elsewhere nothing is sampled (peak 0).
-    """
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak_kb = 0
-        self._done = threading.Event()
-
-    def stop(self) -> None:
-        """Stop sampling."""
-        self._done.set()
-        self.join(timeout=5)
-
-    def run(self) -> None:
-        """Sample until stopped."""
-        while not self._done.is_set():
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
-            self._done.wait(0.1)
-
-
-def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    for line in text.splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1])
-    return 0
 
 
 def committed_records(db_path: Path) -> int:
