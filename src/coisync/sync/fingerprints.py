@@ -11,8 +11,6 @@ import hashlib
 from collections.abc import Sequence
 from functools import lru_cache
 
-from sqlalchemy.engine import Connection
-
 from coisync.connector import Connector, PlatformRecord
 from coisync.store import Store
 from coisync.store.engine import read_connection
@@ -33,20 +31,6 @@ def mapping_fingerprint(connector: Connector, platform_type: str) -> str:
 def fingerprint(content_hash: str, salt: str) -> str:
     """A record's content hash bound to the mapping it was read through."""
     return hashlib.sha256(f"{content_hash}|{salt}".encode()).hexdigest()
-
-
-def stored_fingerprints(
-    conn: Connection, connection: str, records: Sequence[PlatformRecord]
-) -> dict[tuple[str, str], str | None]:
-    """Stored fingerprints of a batch's records, by (platform type, platform id)."""
-    by_type: dict[str, list[str]] = {}
-    for record in records:
-        by_type.setdefault(record.platform_type, []).append(record.platform_id)
-    found: dict[tuple[str, str], str | None] = {}
-    for platform_type, ids in by_type.items():
-        for platform_id, digest in stored_hashes(conn, connection, platform_type, ids).items():
-            found[(platform_type, platform_id)] = digest
-    return found
 
 
 class StoredFingerprints:

@@ -14,6 +14,7 @@ therefore the same as without workers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -183,8 +184,6 @@ def still_valid(conn: Connection, prepared: Prepared) -> bool:
 def parties_at(conn: Connection, property_ids: Sequence[str]) -> set[str]:
     """Parties whose verdict depends on these properties (holder and additional-insured names,
     templates): those with an agreement there, and those listing the property."""
-    import re
-
     a, p = schema.agreements, schema.parties
     found: set[str] = set()
     for start in range(0, len(property_ids), 500):
