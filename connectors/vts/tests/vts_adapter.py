@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ from coisync_vts.emulator import CERTIFICATES, VtsEmulator, VtsSettings, stamp
 from coisync.http import FakeClock
 from coisync.sandbox.emulator import Emulator
 from coisync.testing import ConformanceAdapter
+
+Make = Callable[..., VtsConnector]
+"""``make(mode="auto", **table)``: a VTS connector in certificate ``mode``, closed after the test."""
 
 API_KEY = "canary-vts-api-key-5d1e"
 API_SECRET = "canary-vts-api-secret-93b7"

@@ -3,66 +3,27 @@ writer (one comment per change, never doubled), and the tenant stream reading th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import jsonschema
 import pytest
-from coisync_vts.config import VtsConfig
 from coisync_vts.connector import VtsConnector
 from coisync_vts.emulator import VtsEmulator, VtsSettings
 from coisync_vts.emulator.settings import TENANT_UPDATES
-from vts_adapter import API_KEY, API_SECRET, KEY_ENV, SECRET_ENV, TENANT, connection_table, vts_emulator
+from vts_adapter import API_KEY, API_SECRET, TENANT, Make
 from vts_schemas import TENANT_UPDATES as TENANT_UPDATES_SCHEMA
 
-from coisync.connector import WriteOp, WriteOutcome, WriteTarget, parse_connection
+from coisync.connector import WriteOp, WriteOutcome, WriteTarget
 from coisync.connector.flagnote import flag_note_text
-from coisync.http import FakeClock
 from coisync.sandbox.emulator import EmulatorTransport, parse_rule
-from coisync.testing import open_endpoint, read_stream
+from coisync.testing import read_stream
 
 FLAGS = (
     "[coisync reconcile] certificate_missing: agreement in force and no certificate in any system (mri, vts)\n"
     "[coisync reconcile] expired: general_liability expired 2026-11-30 in vts"
 )
-Make = Callable[..., VtsConnector]
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def settings() -> VtsSettings:
-    return VtsSettings()
-
-
-@pytest.fixture
-def emulator(tmp_path: Path, clock: FakeClock, settings: VtsSettings) -> VtsEmulator:
-    return vts_emulator(tmp_path / "vts", clock, settings)
-
-
-@pytest.fixture
-def make(emulator: VtsEmulator, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Make]:
-    monkeypatch.setenv(KEY_ENV, API_KEY)
-    monkeypatch.setenv(SECRET_ENV, API_SECRET)
-    made: list[VtsConnector] = []
-    with open_endpoint("in_process", emulator, clock) as endpoint:
-
-        def build(**extra: Any) -> VtsConnector:
-            table = {**connection_table(endpoint.base_url, certificates="on"), "connector": "vts", **extra}
-            connector = VtsConnector(
-                parse_connection("vts", table, VtsConfig), endpoint.session_factory(), clock=clock
-            )
-            made.append(connector)
-            return connector
-
-        yield build
-        for connector in made:
-            connector.close()
 
 
 @pytest.fixture
@@ -170,14 +131,14 @@ def test_the_assumed_write_can_be_switched_off(raw: httpx.Client) -> None:
 
 
 def test_the_mapping_gives_reconcile_a_tenant_field_of_its_own(make: Make) -> None:
-    connector = make(writes=True)
+    connector = make("on", writes=True)
     record = connector.mapping.records["tenant"]
     assert [c.spec.target for c in record.writable(job="reconcile")] == ["reconcile_flags"]
     assert not list(record.writable(job="sync"))
 
 
 def test_flags_become_one_tenant_update_and_a_repeat_posts_nothing(make: Make, emulator: VtsEmulator) -> None:
-    connector = make(writes=True)
+    connector = make("on", writes=True)
     assert connector.apply(flag_op(connector, FLAGS)).outcome is WriteOutcome.APPLIED
     (update,) = updates(emulator)
     assert update["attributes"]["comment"] == flag_note_text(FLAGS)
@@ -191,7 +152,7 @@ def test_flags_become_one_tenant_update_and_a_repeat_posts_nothing(make: Make, e
 
 
 def test_cleared_and_returning_flags_follow_the_latest_update(make: Make, emulator: VtsEmulator) -> None:
-    connector = make(writes=True)
+    connector = make("on", writes=True)
     connector.apply(flag_op(connector, FLAGS))
     assert connector.apply(flag_op(connector, None, 1)).outcome is WriteOutcome.APPLIED
     assert updates(emulator)[-1]["attributes"]["comment"] == "coisync reconcile: no open flags"
@@ -202,7 +163,7 @@ def test_cleared_and_returning_flags_follow_the_latest_update(make: Make, emulat
 
 
 def test_peoples_comments_are_not_flags(make: Make, emulator: VtsEmulator) -> None:
-    connector = make(writes=True)
+    connector = make("on", writes=True)
     connector.apply(flag_op(connector, FLAGS))
     emulator.seed({TENANT_UPDATES: [{"tenant_id": TENANT, "comment": "Tenant says the renewal is coming"}]})
     assert read_flags(connector) == FLAGS
@@ -210,7 +171,7 @@ def test_peoples_comments_are_not_flags(make: Make, emulator: VtsEmulator) -> No
 
 
 def test_a_lost_answer_is_ambiguous_and_never_doubles_the_update(make: Make, emulator: VtsEmulator) -> None:
-    connector = make(writes=True)
+    connector = make("on", writes=True)
     emulator.faults.add(
         [
             parse_rule(
@@ -225,7 +186,7 @@ def test_a_lost_answer_is_ambiguous_and_never_doubles_the_update(make: Make, emu
 
 
 def test_a_sync_write_is_refused(make: Make) -> None:
-    connector = make(writes=True)
+    connector = make("on", writes=True)
     op = WriteOp(
         op_id="x",
         connection="vts",
@@ -249,10 +210,10 @@ def test_the_tenant_stream_reads_the_latest_flag_note_only_when_it_writes(
             ]
         }
     )  # fmt: skip
-    writing = make(writes=True)
+    writing = make("on", writes=True)
     (tenant,), _, _ = read_stream(writing, "tenants")
     assert writing.mapping.forward("tenant", tenant.raw).values["reconcile_flags"] == FLAGS
-    reading = make()
+    reading = make("on")
     (tenant,), _, _ = read_stream(reading, "tenants")
     assert "coisync_reconcile_flags" not in tenant.raw
     asked = [e for e in emulator.request_log.entries() if e["path"] == "/api/v1/tenant_updates"]
