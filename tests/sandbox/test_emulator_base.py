@@ -152,6 +152,32 @@ def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "roll.json").read_text()) == {"kept": 1}
 
 
+def test_derived_values_last_until_the_next_transaction(tmp_path: Path) -> None:
+    store = StateStore(tmp_path, "derived")
+    with store.transaction() as state:
+        state["items"] = [3, 1, 2]
+    calls: list[int] = []
+
+    def ordered(document: dict[str, Any]) -> list[int]:
+        calls.append(1)
+        return sorted(document["items"])
+
+    assert store.derived("ordered", ordered) == [1, 2, 3]
+    assert store.derived("ordered", ordered) == [1, 2, 3]
+    assert len(calls) == 1
+    with store.transaction() as state:
+        state["items"].append(0)
+        assert store.derived("ordered", ordered) == [0, 1, 2, 3]  # inside: computed, not kept
+        state["items"].append(-1)
+    assert store.derived("ordered", ordered) == [-1, 0, 1, 2, 3]
+    assert len(calls) == 3
+    with pytest.raises(RuntimeError), store.transaction() as state:
+        state["items"].append(9)
+        raise RuntimeError("rolled back")
+    assert store.derived("ordered", ordered) == [-1, 0, 1, 2, 3]
+    assert len(calls) == 4
+
+
 def test_request_log_redacts_secrets(toy: ToyEmulator) -> None:
     with client_for(toy) as client:
         client.post(

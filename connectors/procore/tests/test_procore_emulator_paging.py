@@ -184,3 +184,22 @@ def test_vendors_list_is_paged_and_filtered(
     assert set(recent.json()[0]) >= {"id", "name", "is_active", "origin_id", "updated_at"}
     assert client.get("/rest/v1.0/vendors", headers=headers).status_code == 400
     assert client.get("/rest/v1.0/vendors?company_id=5", headers=headers).status_code == 404
+
+
+def test_a_write_between_pages_shows_on_the_next_page(
+    client: httpx.Client, headers: dict[str, str], many: int
+) -> None:
+    """Listings are paged from a remembered selection; a write must make the next page fresh."""
+    first = client.get(INSURANCES, headers=headers, params={"per_page": 10})
+    assert first.headers["Total"] == str(many)
+    created = client.post(
+        INSURANCES, headers=headers, json={"insurance": {"vendor_id": ACME, "policy_number": "P-NEW"}}
+    )
+    assert created.status_code == 201
+    last = client.get(INSURANCES, headers=headers, params={"per_page": 10, "page": 3})
+    assert last.headers["Total"] == str(many + 1)
+    assert "P-NEW" in [r["policy_number"] for r in last.json()]
+    other_filter = client.get(
+        INSURANCES, headers=headers, params={"per_page": 10, "filters[vendor_id]": ACME}
+    )
+    assert other_filter.headers["Total"] == str(many - 2 + 1)

@@ -10,10 +10,15 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_DERIVED_KEPT = 8
+"""Derived values kept at once (listings being paged through at the same time)."""
 
 
 class StateStore:
@@ -34,6 +39,9 @@ class StateStore:
         self._lock = threading.RLock()
         self._depth = 0
         self._data: dict[str, Any] = self._load()
+        self._generation = 0
+        self._derived: dict[Hashable, Any] = {}
+        self._derived_generation = 0
 
     @property
     def exists_on_disk(self) -> bool:
@@ -70,6 +78,7 @@ class StateStore:
         """
         with self._lock:
             self._depth += 1
+            self._generation += 1
             try:
                 yield self._data
             except BaseException:
@@ -81,12 +90,33 @@ class StateStore:
                     self._save()
             finally:
                 self._depth -= 1
+                self._generation += 1
 
     @contextmanager
     def reading(self) -> Iterator[dict[str, Any]]:
         """Hold the lock and yield the document for reading (nothing is saved)."""
         with self._lock:
             yield self._data
+
+    def derived(self, key: Hashable, compute: Callable[[dict[str, Any]], T]) -> T:
+        """``compute(document)``, remembered under ``key`` until the next transaction begins.
+
+        An index over the document (a filtered, ordered listing, say), as a platform's database
+        keeps one: paging through a listing costs one computation, not one per page. Inside a
+        transaction nothing is remembered.
+        """
+        with self._lock:
+            if self._depth:
+                return compute(self._data)
+            if self._derived_generation != self._generation:
+                self._derived.clear()
+                self._derived_generation = self._generation
+            if key not in self._derived:
+                if len(self._derived) >= _DERIVED_KEPT:
+                    del self._derived[next(iter(self._derived))]
+                self._derived[key] = compute(self._data)
+            value: T = self._derived[key]
+            return value
 
     def snapshot(self) -> dict[str, Any]:
         """A deep copy of the document."""

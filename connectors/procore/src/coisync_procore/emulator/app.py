@@ -39,7 +39,7 @@ from coisync.sandbox.emulator import (
     json_response,
 )
 from coisync_procore.emulator.insurance_api import InsuranceApi
-from coisync_procore.emulator.listing import filter_records, paginated_response
+from coisync_procore.emulator.listing import filter_records, listing_key, paginated_response
 from coisync_procore.emulator.oauth import TokenService
 from coisync_procore.emulator.ratelimit import RateDecision, RateLimiter
 from coisync_procore.emulator.seed import DEMO_SEED, seed_state
@@ -219,11 +219,15 @@ class ProcoreEmulator(Emulator):
         if not raw.isdigit():
             raise HttpError(400, message="company_id is required")  # assumed wording
         company_id = int(raw)
+
+        def select(state: dict[str, Any]) -> list[dict[str, Any]]:
+            vendors = [v for v in state.get("vendors", {}).values() if v["company_id"] == company_id]
+            return filter_records(request, vendors, self.settings, filterable=("updated_at",))
+
         with self.store.reading() as state:
             if str(company_id) not in state.get("companies", {}):
                 raise HttpError(404, message=f"Company {company_id} not found")
-            vendors = [v for v in state.get("vendors", {}).values() if v["company_id"] == company_id]
-            selected = filter_records(request, vendors, self.settings, filterable=("updated_at",))
+            selected = self.store.derived(listing_key(request, self.settings, company_id), select)
             return paginated_response(request, selected, self._render_vendor, self.settings)
 
     @staticmethod

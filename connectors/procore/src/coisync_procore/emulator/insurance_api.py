@@ -35,7 +35,7 @@ from coisync.sandbox.emulator import (
 from coisync.sandbox.emulator.routing import empty_response
 from coisync_procore.emulator.insurance_writes import InsuranceWriter, Outcome, Scope
 from coisync_procore.emulator.insurances import parse_write, render
-from coisync_procore.emulator.listing import filter_records, paginated_response
+from coisync_procore.emulator.listing import filter_records, listing_key, paginated_response
 from coisync_procore.emulator.settings import ProcoreSettings
 from coisync_procore.emulator.uploads import UploadService
 
@@ -129,11 +129,14 @@ class InsuranceApi:
     # ------------------------------------------------------------------ handlers
 
     def _list(self, request: Request, scope: Scope) -> Response:
-        with self.store.reading() as state:
+        def select(state: dict[str, Any]) -> list[dict[str, Any]]:
             records = [r for r in state.get("insurances", {}).values() if scope.contains(r)]
-            selected = filter_records(
+            return filter_records(
                 request, records, self.settings, filterable=("updated_at", "include_deleted", "vendor_id")
             )
+
+        with self.store.reading():
+            selected = self.store.derived(listing_key(request, self.settings, scope), select)
             return paginated_response(request, selected, lambda r: render(r, self.settings), self.settings)
 
     def _create(self, request: Request, scope: Scope) -> Response:

@@ -11,6 +11,10 @@ Filters:
 * ``filters[include_deleted]=with|only``: add deleted records (tombstones), or list only them.
 * ``filters[vendor_id]=ID`` or ``filters[vendor_id][]=ID``: records of those vendors.
 
+A listing is filtered and ordered once per state of the emulator and then paged from memory
+(:meth:`coisync.sandbox.emulator.StateStore.derived`), as a platform pages an indexed query:
+a page costs its own records, not the whole collection.
+
 Assumed: records are listed in ascending ``id`` order; a page past the last one is empty; an
 unparsable ``page``, ``per_page`` or filter value is a 400.
 """
@@ -96,6 +100,13 @@ def filter_records(
     selected = [r for r in records if all(check(r) for check in checks)]
     selected.sort(key=lambda r: int(r["id"]))
     return selected
+
+
+def listing_key(request: Request, settings: ProcoreSettings, *scope: Any) -> tuple[Any, ...]:
+    """What a filtered listing depends on besides the state: the path's scope, every query
+    parameter but ``page`` and ``per_page``, and the END inclusivity setting."""
+    args = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k not in ("page", "per_page")))
+    return (request.path, *scope, args, settings.updated_at_end_inclusive)
 
 
 def paginated_response(
