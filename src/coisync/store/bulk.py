@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,8 +40,20 @@ def _params(
     rows: Sequence[Mapping[str, Any]],
 ) -> list[tuple[Any, ...]]:
     processors = _processors(conn.dialect, table, columns)
-    pairs = tuple(zip(names, processors, strict=True))
-    return [tuple(p(row[n]) if p is not None else row[n] for n, p in pairs) for row in rows]
+    if len(names) == 1:
+        (name,), (process,) = names, processors
+        return [(process(row[name]) if process is not None else row[name],) for row in rows]
+    take = itemgetter(*names)
+    converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if not converted:
+        return [take(row) for row in rows]
+    params: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(take(row))
+        for i, process in converted:
+            values[i] = process(values[i])
+        params.append(tuple(values))
+    return params
 
 
 def insert_rows(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -7,7 +7,6 @@ refs (link, unlink, undo) are in :mod:`coisync.store.ref_changes`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from coisync.jsontext import dumps_sorted, loads
 from coisync.model import EntityKind, ExternalRef
 from coisync.store import bulk, schema
 from coisync.store.queries import as_utc
@@ -58,7 +58,7 @@ def _to_ref(row: Row[Any]) -> ExternalRef:
         entity_id=row.entity_id,
         version=row.version,
         content_hash=row.content_hash,
-        last_known=json.loads(row.last_known),
+        last_known=loads(row.last_known),
         updated_at=as_utc(row.updated_at),
     )
 
@@ -69,7 +69,7 @@ def _fingerprint(ref: ExternalRef) -> tuple[Any, ...]:
         ref.entity_id,
         ref.version,
         ref.content_hash,
-        json.dumps(ref.last_known, sort_keys=True, default=str),
+        dumps_sorted(ref.last_known),
     )
 
 
@@ -103,7 +103,7 @@ def ref_writes(refs: Sequence[ExternalRef], stored: Mapping[RefKey, ExternalRef]
             "entity_id": ref.entity_id,
             "version": ref.version,
             "content_hash": ref.content_hash,
-            "last_known": json.dumps(ref.last_known, sort_keys=True, default=str),
+            "last_known": dumps_sorted(ref.last_known),
             "updated_at": ref.updated_at or now,
         }
         old = stored.get(key)
@@ -155,7 +155,7 @@ def update_last_known(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> in
                 "b_connection": row["key"][0],
                 "b_type": row["key"][1],
                 "b_id": row["key"][2],
-                "last_known": json.dumps(row["last_known"], sort_keys=True, default=str),
+                "last_known": dumps_sorted(row["last_known"]),
                 "updated_at": row["updated_at"],
             }
             for row in rows
@@ -184,18 +184,20 @@ def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str
     for start in range(0, len(everything), 1000):
         keys = everything[start : start + 1000]
         columns = (t.c.connection, t.c.platform_type, t.c.platform_id, t.c.last_known, t.c.version)
-        for row in conn.execute(sa.select(*columns).where(key_match(keys))):
-            values, version = wanted[(row.connection, row.platform_type, row.platform_id)]
-            known = json.loads(row.last_known)
+        for connection, platform_type, platform_id, last_known, stored_version in conn.execute(
+            sa.select(*columns).where(key_match(keys))
+        ).tuples():
+            values, version = wanted[(connection, platform_type, platform_id)]
+            known = loads(last_known)
             known["read"] = {**known.get("read", {}), **values}
             known["written"] = {**known.get("written", {}), **values}
             updates.append(
                 {
-                    "b_connection": row.connection,
-                    "b_type": row.platform_type,
-                    "b_id": row.platform_id,
-                    "last_known": json.dumps(known, sort_keys=True, default=str),
-                    "version": version or row.version,
+                    "b_connection": connection,
+                    "b_type": platform_type,
+                    "b_id": platform_id,
+                    "last_known": dumps_sorted(known),
+                    "version": version or stored_version,
                     "updated_at": now,
                 }
             )

@@ -15,16 +15,17 @@ platform: it is read back before anything is sent again.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from coisync.connector import WriteOp, WriteTarget
+from coisync.jsontext import loads
 from coisync.store import bulk
 from coisync.store.engine import read_connection
 from coisync.sync.tables import outbox
@@ -58,10 +59,17 @@ class OutboxRow:
     run_id: str
     state: str
     attempts: int
-    before: dict[str, Any]
+    before_text: str | None
+    """The platform's values before the write, as stored (read by :attr:`before` when needed)."""
     entity_kind: str | None
     entity_id: str | None
     last_error: str | None
+
+    @cached_property
+    def before(self) -> dict[str, Any]:
+        """The platform's values before the write."""
+        value: dict[str, Any] = loads(self.before_text or "{}")
+        return value
 
 
 def _now() -> datetime:
@@ -153,28 +161,54 @@ def add_many(
         bulk.insert_rows(conn, outbox, rows)
 
 
-def _row(row: Any) -> OutboxRow:
+_ROW_COLUMNS = (
+    outbox.c.op_id,
+    outbox.c.connection,
+    outbox.c.target,
+    outbox.c.platform_type,
+    outbox.c.platform_id,
+    outbox.c.payload,
+    outbox.c.desired,
+    outbox.c.job,
+    outbox.c.expected_version,
+    outbox.c.origin_id,
+    outbox.c.run_id,
+    outbox.c.state,
+    outbox.c.attempts,
+    outbox.c.before,
+    outbox.c.entity_kind,
+    outbox.c.entity_id,
+    outbox.c.last_error,
+)
+"""The columns an :class:`OutboxRow` is read from, in the order :func:`_row` takes them."""
+
+
+def _row(row: tuple[Any, ...]) -> OutboxRow:
+    (op_id_, connection, target, platform_type, platform_id, payload, desired, job, expected_version) = row[
+        :9
+    ]
+    origin_id, run_id, state, attempts, before, entity_kind, entity_id, last_error = row[9:]
     op = WriteOp(
-        op_id=row.op_id,
-        connection=row.connection,
-        target=WriteTarget(row.target),
-        platform_type=row.platform_type,
-        platform_id=row.platform_id,
-        payload=json.loads(row.payload),
-        desired=json.loads(row.desired),
-        job=row.job,
-        expected_version=row.expected_version,
-        origin_id=row.origin_id,
+        op_id=op_id_,
+        connection=connection,
+        target=WriteTarget(target),
+        platform_type=platform_type,
+        platform_id=platform_id,
+        payload=loads(payload),
+        desired=loads(desired),
+        job=job,
+        expected_version=expected_version,
+        origin_id=origin_id,
     )
     return OutboxRow(
         op=op,
-        run_id=row.run_id,
-        state=row.state,
-        attempts=row.attempts,
-        before=json.loads(row.before or "{}"),
-        entity_kind=row.entity_kind,
-        entity_id=row.entity_id,
-        last_error=row.last_error,
+        run_id=run_id,
+        state=state,
+        attempts=attempts,
+        before_text=before,
+        entity_kind=entity_kind,
+        entity_id=entity_id,
+        last_error=last_error,
     )
 
 
@@ -210,12 +244,8 @@ def iter_open_rows(
     for start in range(0, len(ordered), chunk):
         ids = ordered[start : start + chunk]
         with read_connection(engine) as conn:
-            rows = {
-                row.op_id: row
-                for row in conn.execute(
-                    sa.select(outbox).where(outbox.c.op_id.in_(ids), outbox.c.state.in_(states))
-                )
-            }
+            query = sa.select(*_ROW_COLUMNS).where(outbox.c.op_id.in_(ids), outbox.c.state.in_(states))
+            rows = {row[0]: row for row in conn.execute(query).tuples().all()}
         for op_id in ids:
             if op_id in rows:
                 yield _row(rows[op_id])
@@ -223,10 +253,10 @@ def iter_open_rows(
 
 def rows_of_run(conn: Connection, run_id: str, state: str | None = None) -> list[OutboxRow]:
     """Every row a run planned (optionally in one state)."""
-    query = sa.select(outbox).where(outbox.c.run_id == run_id)
+    query = sa.select(*_ROW_COLUMNS).where(outbox.c.run_id == run_id)
     if state:
         query = query.where(outbox.c.state == state)
-    return [_row(row) for row in conn.execute(query.order_by(outbox.c.created_at, outbox.c.op_id))]
+    return [_row(row) for row in conn.execute(query.order_by(outbox.c.created_at, outbox.c.op_id)).tuples()]
 
 
 def set_state(

@@ -69,7 +69,8 @@ def confirm_rows(conn: Connection, rows: Sequence[tuple[OutboxRow, WriteResult |
             outbox.set_state(conn, op.op_id, outbox.CONFIRMED, platform_id=platform_id)
         if platform_id:
             key = (op.connection, op.platform_type, platform_id)
-            written.append((key, dict(jsonable(op.desired)), result.version if result else None))
+            # An outbox row's values were read from its JSON text: plain JSON already.
+            written.append((key, dict(op.desired), result.version if result else None))
     outbox.mark_confirmed(conn, [row.op.op_id for row, _ in rows])
     record_written(conn, written)
 
