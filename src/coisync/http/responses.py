@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from coisync import jsontext
 from coisync.http.errors import (
     AuthError,
     ConflictError,
@@ -91,10 +92,11 @@ def decode_body(response: httpx.Response, redactor: Redactor | None = None) -> A
     Raises:
         InvalidResponseError: The body is not JSON (e.g. an HTML error page with status 200).
     """
-    if not response.content.strip():
+    content = response.content
+    if not content.strip():
         return None
     try:
-        return response.json()
+        return jsontext.loads(content)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise InvalidResponseError(
             "the response body is not valid JSON",

@@ -20,6 +20,7 @@ from coisync.connector.base import SessionFactory
 from coisync.errors import CoisyncError, ExitCode, TemporaryError
 from coisync.http import AuthError, HttpError
 from coisync.portfolio import PortfolioSettings
+from coisync.readahead import quick_handover
 from coisync.store import Store
 from coisync.sync import basis, outbox, runs
 from coisync.sync.connections import build_connector, connection_names
@@ -92,7 +93,8 @@ class SyncEngine:
                     conn, run_id, "sync", [c.config.name for c in connectors], options.as_of, options.dry_run
                 )
             try:
-                self._run(connectors, options, summary)
+                with quick_handover():  # pages, answers and workers' results are read by threads
+                    self._run(connectors, options, summary)
             finally:
                 summary.finished_at = datetime.now(tz=UTC)
                 code = summary.exit_code
