@@ -40,7 +40,8 @@ def quick_handover(seconds: float = HANDOVER_SECONDS) -> Iterator[None]:
     others are. The previous interval is restored when the block ends.
     """
     before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, seconds))
+    if seconds < before:
+        sys.setswitchinterval(seconds)
     try:
         yield
     finally:
