@@ -186,7 +186,7 @@ class SyncEngine:
                 outbox.supersede_connection(conn, name)  # this plan replaces what is still pending
 
                 def sink(writes: list[PlannedWrite]) -> None:
-                    outbox.add_many(conn, [(w.op, w.before, w.entity) for w in writes], run_id=run_id)
+                    outbox.add_many(conn, writes, run_id=run_id)
 
             plan = plan_connection(
                 conn,

@@ -15,8 +15,8 @@ platform: it is read back before anything is sent again.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -72,6 +72,24 @@ class OutboxRow:
         return value
 
 
+@dataclass(frozen=True)
+class PlannedWrite:
+    """One write a job plans, with the platform's values before it, ready to store.
+
+    The JSON texts the outbox stores (payload, desired values, values before) are made when
+    the write is planned, so a planner working in a worker process hands them over made.
+    """
+
+    op: WriteOp
+    before: Mapping[str, Any]
+    entity: tuple[str, str] | None
+    texts: tuple[str, str, str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        texts = (dumps(self.op.payload), dumps(self.op.desired), dumps(self.before))
+        object.__setattr__(self, "texts", texts)
+
+
 def _now() -> datetime:
     return datetime.now(tz=UTC)
 
@@ -114,28 +132,24 @@ def add(
     )
 
 
-def add_many(
-    conn: Connection,
-    planned: list[tuple[WriteOp, Mapping[str, Any], tuple[str, str] | None]],
-    *,
-    run_id: str,
-    state: str = PENDING,
-) -> None:
-    """Record many planned writes ``(op, before, entity)`` at once; ops already recorded are skipped."""
+def add_many(conn: Connection, planned: Sequence[PlannedWrite], *, run_id: str, state: str = PENDING) -> None:
+    """Record many planned writes at once; ops already recorded are skipped."""
     now = _now()
     for start in range(0, len(planned), 500):
         chunk = planned[start : start + 500]
         known = {
             row.op_id
             for row in conn.execute(
-                sa.select(outbox.c.op_id).where(outbox.c.op_id.in_([op.op_id for op, _, _ in chunk]))
+                sa.select(outbox.c.op_id).where(outbox.c.op_id.in_([w.op.op_id for w in chunk]))
             )
         }
         rows = []
-        for op, before, entity in chunk:
+        for write in chunk:
+            op, entity = write.op, write.entity
             if op.op_id in known:
                 continue
             known.add(op.op_id)
+            payload, desired, before = write.texts
             rows.append(
                 {
                     "op_id": op.op_id,
@@ -148,9 +162,9 @@ def add_many(
                     "origin_id": op.origin_id,
                     "entity_kind": entity[0] if entity else None,
                     "entity_id": entity[1] if entity else None,
-                    "payload": dumps(op.payload),
-                    "desired": dumps(op.desired),
-                    "before": dumps(before),
+                    "payload": payload,
+                    "desired": desired,
+                    "before": before,
                     "expected_version": op.expected_version,
                     "state": state,
                     "attempts": 0,

@@ -27,12 +27,12 @@ from coisync.store.engine import read_connection
 from coisync.store.refs import RefKey, get_refs, iter_connection_refs, update_last_known
 from coisync.sync import workers
 from coisync.sync.fingerprints import mapping_fingerprint
+from coisync.sync.outbox import PlannedWrite
 from coisync.sync.plan_diff import (
     KEEP_THEIRS,
     OURS,
     ChunkDiff,
     DiffRules,
-    PlannedWrite,
     ShownValues,
     diff_chunk,
     nest,

@@ -27,6 +27,7 @@ from coisync.mapping.paths import parse_path
 from coisync.model import ExternalRef
 from coisync.store.refs import ref_key
 from coisync.sync import outbox
+from coisync.sync.outbox import PlannedWrite
 from coisync.sync.values import dumps, flatten, jsonable
 
 KEEP_THEIRS = "keep_theirs"
@@ -34,15 +35,6 @@ OURS = "ours"
 
 DesiredValues = Mapping[tuple[str, str], Mapping[str, Any]]
 """Desired canonical values per (entity kind, entity id)."""
-
-
-@dataclass(frozen=True)
-class PlannedWrite:
-    """One write the planner wants, with the platform's values before it."""
-
-    op: WriteOp
-    before: dict[str, Any]
-    entity: tuple[str, str]
 
 
 @dataclass(frozen=True)
