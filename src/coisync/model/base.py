@@ -11,7 +11,10 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any, Self
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from coisync.model.json_types import float_free
 
 FORMAT_VERSION = 1
 """Version of the canonical JSON format written and read by this release."""
@@ -36,8 +39,18 @@ class CanonicalModel(BaseModel):
     )
 
     def canonical_json(self) -> str:
-        """The canonical JSON text: sorted keys, no whitespace, secrets revealed, nulls kept."""
+        """The canonical JSON text: sorted keys, no whitespace, secrets revealed, nulls kept.
+
+        The text is the standard library's ``json.dumps(data, sort_keys=True, separators=(",",
+        ":"), ensure_ascii=False)``. For a model whose dump can hold no float (the only values
+        the two spell differently), orjson writes the same text several times faster.
+        """
         data = self.model_dump(mode="json", context={"canonical": True})
+        if float_free(type(self)):
+            try:
+                return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+            except TypeError:  # an integer past 64 bits, a lone surrogate: the standard library's
+                pass
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def canonical_hash(self) -> str:
