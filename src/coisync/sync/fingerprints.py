@@ -38,8 +38,9 @@ class StoredFingerprints:
 
     A small batch asks the store for its own records; at the first large batch of a record type
     (a first read, a ``--full`` re-read) every stored fingerprint of that type is read in one
-    query and kept, and each batch the pull writes is read back into what is kept. The check is
-    only a shortcut: a batch found changed is checked again inside its write transaction.
+    query and kept, and the records of each batch the pull writes are dropped from what is kept
+    (a first read keeps nothing). The check is only a shortcut: a batch found changed is
+    checked again inside its write transaction.
     """
 
     BULK = 200
@@ -70,13 +71,10 @@ class StoredFingerprints:
                 return False
         return True
 
-    def refresh(self, records: Sequence[PlatformRecord]) -> None:
-        """Read back what a written batch left stored, for the types kept in full."""
-        name = self.connector.config.name
-        for platform_type, kept in self.kept.items():
-            ids = [r.platform_id for r in records if r.platform_type == platform_type]
-            if ids:
-                with read_connection(self.store.engine) as conn:
-                    found = stored_hashes(conn, name, platform_type, ids)
-                for platform_id in ids:
-                    kept[platform_id] = found.get(platform_id)
+    def forget(self, records: Sequence[PlatformRecord]) -> None:
+        """Drop what is kept of a written batch's records: a record read again later in the run
+        is then found changed and checked against the store inside its write transaction."""
+        for record in records:
+            kept = self.kept.get(record.platform_type)
+            if kept is not None:
+                kept.pop(record.platform_id, None)

@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -109,7 +110,12 @@ def _quarantine(conn: Connection, connection: str, items: Sequence[Quarantined],
 
 def _resolve_quarantine(conn: Connection, connection: str, stream: str, refs: Sequence[RefKey]) -> None:
     keys = [f"{platform_type}:{platform_id}" for _, platform_type, platform_id in refs]
-    if keys:
+    open_rows = sa.select(quarantine.c.record_key).where(
+        quarantine.c.connection == connection,
+        quarantine.c.stream == stream,
+        quarantine.c.resolved_at.is_(None),
+    )
+    if keys and conn.execute(open_rows.limit(1)).first() is not None:
         conn.execute(
             quarantine.update()
             .where(
@@ -332,7 +338,7 @@ class _Ahead:
             self.run_id,
             prepared,
         )
-        self.known.refresh(batch.records)
+        self.known.forget(batch.records)
         result.read += len(batch)
         result.changed += changed
         result.unchanged += unchanged
