@@ -36,7 +36,7 @@ def fingerprint(content_hash: str, salt: str) -> str:
 class StoredFingerprints:
     """The fingerprints stored on a connection's refs, as the pull's unchanged check reads them.
 
-    A small batch asks the store for its own records; at the first large batch of a record type
+    A small batch asks the store for its own records; at the third large batch of a record type
     (a first read, a ``--full`` re-read) every stored fingerprint of that type is read in one
     query and kept, and the records of each batch the pull writes are dropped from what is kept
     (a first read keeps nothing). The check is only a shortcut: a batch found changed is
@@ -44,11 +44,16 @@ class StoredFingerprints:
     """
 
     BULK = 200
+    LOAD_AT = 3
+    """The large batch of a record type at which every fingerprint of the type is read. By the
+    third, the pull's worker processes have started if the batches need writing: forked before
+    the fingerprints are read, they do not inherit (and keep private copies of) those pages."""
 
     def __init__(self, store: Store, connector: Connector) -> None:
         self.store = store
         self.connector = connector
         self.kept: dict[str, dict[str, str | None]] = {}
+        self.large: dict[str, int] = {}
 
     def unchanged(self, records: Sequence[PlatformRecord]) -> bool:
         """Whether every record holds the fingerprint stored on its ref."""
@@ -62,8 +67,10 @@ class StoredFingerprints:
             salt = mapping_fingerprint(self.connector, platform_type)
             kept = self.kept.get(platform_type)
             if kept is None and len(group) >= self.BULK:
-                with read_connection(self.store.engine) as conn:
-                    kept = self.kept[platform_type] = all_hashes(conn, name, platform_type)
+                self.large[platform_type] = self.large.get(platform_type, 0) + 1
+                if self.large[platform_type] >= self.LOAD_AT:
+                    with read_connection(self.store.engine) as conn:
+                        kept = self.kept[platform_type] = all_hashes(conn, name, platform_type)
             if kept is None:
                 with read_connection(self.store.engine) as conn:
                     kept = stored_hashes(conn, name, platform_type, [r.platform_id for r in group])
