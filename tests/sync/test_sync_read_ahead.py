@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from coisync_procore.streams import ProcoreStream
+from sync_rig import InProcessRig
 
+from coisync.connector import Cursor, RecordBatch
 from coisync.readahead import HANDOVER_SECONDS, quick_handover, read_ahead
 
 
@@ -43,3 +48,26 @@ def test_quick_handover_shortens_the_switch_interval_and_restores_it() -> None:
             assert sys.getswitchinterval() == shorter
     finally:
         sys.setswitchinterval(before)
+
+
+def test_a_stream_that_reads_its_pages_ahead_gets_no_batch_read_ahead_on_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rig = InProcessRig(tmp_path)
+    rig.seed(2, 2)
+    threads: list[str] = []
+    original = ProcoreStream.read
+
+    def read(self: ProcoreStream, cursor: Cursor) -> Iterator[RecordBatch]:
+        threads.append(threading.current_thread().name)  # runs where the batches are produced
+        yield from original(self, cursor)
+
+    monkeypatch.setattr(ProcoreStream, "read", read)
+    assert ProcoreStream.reads_ahead
+    rig.run()
+    assert threads and set(threads) == {threading.main_thread().name}
+
+    threads.clear()
+    monkeypatch.setattr(ProcoreStream, "reads_ahead", False)
+    rig.run()
+    assert threads and all(name.startswith("coisync-read-ahead") for name in threads), threads

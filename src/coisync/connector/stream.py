@@ -40,6 +40,9 @@ class Stream(ABC):
         bound: ``closed`` (``>=``, ties de-duplicated) or ``open`` (``>``).
         lag: Seconds to re-read behind the cursor.
         batch_size: Records per batch.
+        reads_ahead: ``read`` fetches its next page while the current one is handled (see
+            ``HttpSession.paginate(read_ahead=...)``); the pull then reads no batches ahead on
+            top, as a second thread would only contend for the GIL.
     """
 
     name: ClassVar[str]
@@ -50,6 +53,7 @@ class Stream(ABC):
     bound: ClassVar[Bound] = "closed"
     lag: ClassVar[float] = 0.0
     batch_size: ClassVar[int] = DEFAULT_BATCH_SIZE
+    reads_ahead: ClassVar[bool] = False
 
     def initial_cursor(self) -> Cursor:
         """The cursor of a first read: from the beginning."""

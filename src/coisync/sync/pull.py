@@ -223,13 +223,14 @@ def pull_stream(
     ``max_batch`` caps the records committed per transaction: a larger batch of the stream is
     committed in parts, every part but the last with the cursor already saved before it.
     ``read_ahead_depth`` batches are read ahead by a thread while the previous one is stored
-    (:mod:`coisync.readahead`). With ``processes`` above 1, once a stream has more than one
+    (:mod:`coisync.readahead`), unless the stream reads its pages ahead itself. With ``processes`` above 1, once a stream has more than one
     batch to write, batches are prepared ahead in worker processes (:mod:`coisync.sync.pull_batch`).
     """
     name = connector.config.name
     result = StreamResult(connection=name, stream=stream.name)
     cursor = saved_cursor(store, name, stream, full=full)
-    batches = read_ahead(stream.read(cursor), read_ahead_depth, f"{name}-{stream.name}")
+    depth = 0 if stream.reads_ahead else read_ahead_depth
+    batches = read_ahead(stream.read(cursor), depth, f"{name}-{stream.name}")
     ahead = _Ahead(store, connector, stream, run_id, result, progress, processes)
     try:
         for batch in split_batches(batches, cursor, max_batch):

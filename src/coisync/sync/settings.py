@@ -7,7 +7,8 @@ conflict_policy = "keep_theirs" # or "ours": what to do when a person changed a 
 expected_interval_hours = 26    # coisync health: a connection older than this is unhealthy
 max_batch_records = 500         # optional: most records committed per pull transaction
 max_write_batch = 200           # optional: most writes per request where the platform batches
-read_ahead = 1                  # batches a stream reads ahead while the previous one is stored (0: off)
+read_ahead = 1                  # batches a stream reads ahead while the previous one is stored (0: off;
+                                #   a stream that reads its own pages ahead reads no batches ahead)
 workers = 2                     # optional: processes for large runs' pull, evaluation, plan (1: none)
 ```
 """

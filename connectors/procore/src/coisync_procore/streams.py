@@ -49,6 +49,7 @@ class ProcoreStream(Stream):
     cursor_field = "updated_at"
     sorted = False  # Procore lists in ascending id order
     bound = "closed"
+    reads_ahead = True  # the next page is fetched while this one's records are identified
 
     def __init__(self, connector: ProcoreConnector) -> None:
         self.connector = connector
