@@ -56,12 +56,18 @@ def _params(
     return params
 
 
-def insert_rows(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys, every one a column of ``table``)."""
+def insert_rows(
+    conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *, skip_existing: bool = False
+) -> None:
+    """Insert ``rows`` (dicts with the same keys, every one a column of ``table``); with
+    ``skip_existing``, a row whose key is already stored is left out (``ON CONFLICT DO NOTHING``,
+    which SQLite and PostgreSQL both speak)."""
     if not rows:
         return
     mark = _placeholder(conn)
     if mark is None:
+        if skip_existing:  # only SQLite's and PostgreSQL's drivers are supported; both have a mark
+            raise NotImplementedError(f"skip_existing is not supported on {conn.dialect.name}")
         conn.execute(sa.insert(table), list(rows))
         return
     columns = tuple(rows[0])
@@ -70,6 +76,8 @@ def insert_rows(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
         f"INSERT INTO {conn.dialect.identifier_preparer.format_table(table)} "
         f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(mark for _ in columns)})"
     )
+    if skip_existing:
+        sql += " ON CONFLICT DO NOTHING"
     conn.exec_driver_sql(sql, _params(conn, table, columns, columns, rows))
 
 

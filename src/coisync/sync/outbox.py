@@ -133,46 +133,35 @@ def add(
 
 
 def add_many(conn: Connection, planned: Sequence[PlannedWrite], *, run_id: str, state: str = PENDING) -> None:
-    """Record many planned writes at once; ops already recorded are skipped."""
+    """Record many planned writes at once; an op already recorded is left as it is."""
     now = _now()
-    for start in range(0, len(planned), 500):
-        chunk = planned[start : start + 500]
-        known = {
-            row.op_id
-            for row in conn.execute(
-                sa.select(outbox.c.op_id).where(outbox.c.op_id.in_([w.op.op_id for w in chunk]))
-            )
-        }
-        rows = []
-        for write in chunk:
-            op, entity = write.op, write.entity
-            if op.op_id in known:
-                continue
-            known.add(op.op_id)
-            payload, desired, before = write.texts
-            rows.append(
-                {
-                    "op_id": op.op_id,
-                    "run_id": run_id,
-                    "connection": op.connection,
-                    "job": op.job,
-                    "target": op.target.value,
-                    "platform_type": op.platform_type,
-                    "platform_id": op.platform_id,
-                    "origin_id": op.origin_id,
-                    "entity_kind": entity[0] if entity else None,
-                    "entity_id": entity[1] if entity else None,
-                    "payload": payload,
-                    "desired": desired,
-                    "before": before,
-                    "expected_version": op.expected_version,
-                    "state": state,
-                    "attempts": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        bulk.insert_rows(conn, outbox, rows)
+    rows = []
+    for write in planned:
+        op, entity = write.op, write.entity
+        payload, desired, before = write.texts
+        rows.append(
+            {
+                "op_id": op.op_id,
+                "run_id": run_id,
+                "connection": op.connection,
+                "job": op.job,
+                "target": op.target.value,
+                "platform_type": op.platform_type,
+                "platform_id": op.platform_id,
+                "origin_id": op.origin_id,
+                "entity_kind": entity[0] if entity else None,
+                "entity_id": entity[1] if entity else None,
+                "payload": payload,
+                "desired": desired,
+                "before": before,
+                "expected_version": op.expected_version,
+                "state": state,
+                "attempts": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    bulk.insert_rows(conn, outbox, rows, skip_existing=True)
 
 
 _ROW_COLUMNS = (
