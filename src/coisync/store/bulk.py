@@ -57,17 +57,25 @@ def _params(
 
 
 def insert_rows(
-    conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *, skip_existing: bool = False
+    conn: Connection,
+    table: sa.Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    skip_existing: bool = False,
+    update_on: tuple[str, ...] = (),
 ) -> None:
-    """Insert ``rows`` (dicts with the same keys, every one a column of ``table``); with
-    ``skip_existing``, a row whose key is already stored is left out (``ON CONFLICT DO NOTHING``,
-    which SQLite and PostgreSQL both speak)."""
+    """Insert ``rows`` (dicts with the same keys, every one a column of ``table``).
+
+    With ``skip_existing``, a row whose key is already stored is left out; with ``update_on``
+    (the columns of a unique key), such a row's other columns are updated instead. Both are
+    ``ON CONFLICT`` clauses that SQLite and PostgreSQL spell alike.
+    """
     if not rows:
         return
     mark = _placeholder(conn)
     if mark is None:
-        if skip_existing:  # only SQLite's and PostgreSQL's drivers are supported; both have a mark
-            raise NotImplementedError(f"skip_existing is not supported on {conn.dialect.name}")
+        if skip_existing or update_on:  # SQLite's and PostgreSQL's drivers both have a mark
+            raise NotImplementedError(f"ON CONFLICT is not supported on {conn.dialect.name}")
         conn.execute(sa.insert(table), list(rows))
         return
     columns = tuple(rows[0])
@@ -76,7 +84,10 @@ def insert_rows(
         f"INSERT INTO {conn.dialect.identifier_preparer.format_table(table)} "
         f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(mark for _ in columns)})"
     )
-    if skip_existing:
+    if update_on:
+        sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in update_on)
+        sql += f" ON CONFLICT ({', '.join(quote(c) for c in update_on)}) DO UPDATE SET {sets}"
+    elif skip_existing:
         sql += " ON CONFLICT DO NOTHING"
     conn.exec_driver_sql(sql, _params(conn, table, columns, columns, rows))
 

@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from coisync.store import bulk
 from coisync.store.queries import as_utc
 from coisync.store.upsert import utcnow
 
@@ -179,18 +179,7 @@ def mark_parties_changed(conn: Connection, party_ids: Iterable[str], reason: str
     rows = [{"party_id": pid, "reason": reason, "changed_at": now} for pid in sorted(set(party_ids))]
     if not rows:
         return
-    insert = (
-        postgresql.insert(party_changes)
-        if conn.dialect.name == "postgresql"
-        else sqlite.insert(party_changes)
-    )
-    conn.execute(
-        insert.on_conflict_do_update(
-            index_elements=[party_changes.c.party_id],
-            set_={"reason": insert.excluded.reason, "changed_at": insert.excluded.changed_at},
-        ),
-        rows,
-    )
+    bulk.insert_rows(conn, party_changes, rows, update_on=("party_id",))
 
 
 def changed_parties(conn: Connection) -> list[tuple[str, str, datetime]]:
