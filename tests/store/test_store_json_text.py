@@ -10,9 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coisync.http.responses import decode_body
 from coisync.jsontext import dumps_sorted, loads
+from coisync.sync.values import dumps as values_dumps
 
 
 def _standard(value: Any) -> str:
@@ -47,3 +50,26 @@ def test_a_response_body_in_utf16_is_still_read() -> None:
     body = json.dumps([{"name": "Zoë"}]).encode("utf-16")
     response = httpx.Response(200, content=body, request=request)
     assert decode_body(response) == [{"name": "Zoë"}]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text() | st.floats(allow_nan=False),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=json_values)
+def test_value_text_is_the_standard_librarys(value: Any) -> None:
+    try:
+        expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except ValueError:  # a lone surrogate key pair the standard library cannot sort either
+        return
+    assert values_dumps(value) == expected
+
+
+def test_values_json_has_no_spelling_for_still_get_one() -> None:
+    text = values_dumps({"when": date(2026, 6, 1), "limit": Decimal("1000000.00"), "rate": 1e-05})
+    assert text == '{"limit":"1000000","rate":1e-05,"when":"2026-06-01"}'
