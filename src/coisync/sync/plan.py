@@ -11,7 +11,6 @@ and conflicts the diff finds are stored here, in the plan's transaction.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coisync.connector import Connector, WriteTarget
+from coisync.jsontext import loads
 from coisync.model import EntityKind, ExternalRef
 from coisync.store import schema
 from coisync.store.engine import read_connection
@@ -96,7 +96,7 @@ def _desired_index(conn: Connection, refs: list[ExternalRef]) -> dict[tuple[str,
                 if row.party_id:
                     owner[(kind.value, row.id)] = row.party_id
     bodies = {
-        row.party_id: json.loads(row.body)
+        row.party_id: loads(row.body)
         for row in conn.execute(
             sa.select(verdicts.c.party_id, verdicts.c.body).where(
                 verdicts.c.party_id.in_(set(owner.values()))
