@@ -262,9 +262,27 @@ def ref_state(row: Row[Any]) -> RefState:
     return (row.entity_kind, row.entity_id, row.version, row.content_hash, row.last_known)
 
 
-def ref_states(conn: Connection, keys: Sequence[RefKey]) -> dict[RefKey, RefState]:
-    """The state of the refs that exist among ``keys``."""
-    return {key: ref_state(row) for key, row in ref_rows(conn, keys).items()}
+def ref_states(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, RefState]:
+    """The state of the refs that exist among ``keys`` (only the columns :func:`ref_state` reads)."""
+    t = schema.external_refs
+    found: dict[RefKey, RefState] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), chunk_size):
+        query = sa.select(
+            t.c.connection,
+            t.c.platform_type,
+            t.c.platform_id,
+            t.c.entity_kind,
+            t.c.entity_id,
+            t.c.version,
+            t.c.content_hash,
+            t.c.last_known,
+        ).where(key_match(unique[start : start + chunk_size]))
+        for connection, platform_type, platform_id, kind, entity, version, digest, known in conn.execute(
+            query
+        ).tuples():
+            found[(connection, platform_type, platform_id)] = (kind, entity, version, digest, known)
+    return found
 
 
 def refs_from_rows(rows: Mapping[RefKey, Row[Any]]) -> dict[RefKey, ExternalRef]:
