@@ -48,6 +48,20 @@ def key_match(keys: Sequence[RefKey]) -> sa.ColumnElement[bool]:
     return clauses[0] if len(clauses) == 1 else sa.or_(*clauses)
 
 
+def _rows_by_key(
+    conn: Connection, keys: Sequence[RefKey], columns: Sequence[sa.ColumnElement[Any]], chunk_size: int = 1000
+) -> Iterator[Row[Any]]:
+    """``columns`` (the key's three among them) of the stored refs among ``keys``, one query per
+    chunk of ``chunk_size`` keys."""
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), chunk_size):
+        yield from conn.execute(sa.select(*columns).where(key_match(unique[start : start + chunk_size])))
+
+
+def _key_of(row: Row[Any]) -> RefKey:
+    return (row.connection, row.platform_type, row.platform_id)
+
+
 def _to_ref(row: Row[Any]) -> ExternalRef:
     # Rows were validated when written: constructed without validating them again.
     return ExternalRef.model_construct(
@@ -176,31 +190,24 @@ def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str
     for key, values, version in written:
         before, kept = wanted.get(key, ({}, None))
         wanted[key] = ({**before, **values}, version or kept)
-    if not wanted:
-        return 0
     now = utcnow()
     updates: list[dict[str, Any]] = []
-    everything = list(wanted)
-    for start in range(0, len(everything), 1000):
-        keys = everything[start : start + 1000]
-        columns = (t.c.connection, t.c.platform_type, t.c.platform_id, t.c.last_known, t.c.version)
-        for connection, platform_type, platform_id, last_known, stored_version in conn.execute(
-            sa.select(*columns).where(key_match(keys))
-        ).tuples():
-            values, version = wanted[(connection, platform_type, platform_id)]
-            known = loads(last_known)
-            known["read"] = {**known.get("read", {}), **values}
-            known["written"] = {**known.get("written", {}), **values}
-            updates.append(
-                {
-                    "b_connection": connection,
-                    "b_type": platform_type,
-                    "b_id": platform_id,
-                    "last_known": dumps_sorted(known),
-                    "version": version or stored_version,
-                    "updated_at": now,
-                }
-            )
+    columns = (t.c.connection, t.c.platform_type, t.c.platform_id, t.c.last_known, t.c.version)
+    for row in _rows_by_key(conn, list(wanted), columns):
+        values, version = wanted[_key_of(row)]
+        known = loads(row.last_known)
+        known["read"] = {**known.get("read", {}), **values}
+        known["written"] = {**known.get("written", {}), **values}
+        updates.append(
+            {
+                "b_connection": row.connection,
+                "b_type": row.platform_type,
+                "b_id": row.platform_id,
+                "last_known": dumps_sorted(known),
+                "version": version or row.version,
+                "updated_at": now,
+            }
+        )
     _update_by_key(conn, updates)
     return len(updates)
 
@@ -246,15 +253,7 @@ RefState = tuple[str, str, str | None, str | None, str]
 
 def ref_rows(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, Row[Any]]:
     """The stored rows of the refs that exist among ``keys`` (one query per chunk)."""
-    found: dict[RefKey, Row[Any]] = {}
-    unique = list(dict.fromkeys(keys))
-    for start in range(0, len(unique), chunk_size):
-        rows = conn.execute(
-            sa.select(schema.external_refs).where(key_match(unique[start : start + chunk_size]))
-        )
-        for row in rows:
-            found[(row.connection, row.platform_type, row.platform_id)] = row
-    return found
+    return {_key_of(row): row for row in _rows_by_key(conn, keys, tuple(schema.external_refs.c), chunk_size)}
 
 
 def ref_state(row: Row[Any]) -> RefState:
@@ -262,27 +261,25 @@ def ref_state(row: Row[Any]) -> RefState:
     return (row.entity_kind, row.entity_id, row.version, row.content_hash, row.last_known)
 
 
-def ref_states(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, RefState]:
-    """The state of the refs that exist among ``keys`` (only the columns :func:`ref_state` reads)."""
-    t = schema.external_refs
-    found: dict[RefKey, RefState] = {}
-    unique = list(dict.fromkeys(keys))
-    for start in range(0, len(unique), chunk_size):
-        query = sa.select(
-            t.c.connection,
-            t.c.platform_type,
-            t.c.platform_id,
-            t.c.entity_kind,
-            t.c.entity_id,
-            t.c.version,
-            t.c.content_hash,
-            t.c.last_known,
-        ).where(key_match(unique[start : start + chunk_size]))
-        for connection, platform_type, platform_id, kind, entity, version, digest, known in conn.execute(
-            query
-        ).tuples():
-            found[(connection, platform_type, platform_id)] = (kind, entity, version, digest, known)
-    return found
+_STATE_COLUMNS = tuple(
+    schema.external_refs.c[name]
+    for name in (
+        "connection",
+        "platform_type",
+        "platform_id",
+        "entity_kind",
+        "entity_id",
+        "version",
+        "content_hash",
+        "last_known",
+    )
+)
+"""The key and the columns :func:`ref_state` reads."""
+
+
+def ref_states(conn: Connection, keys: Sequence[RefKey]) -> dict[RefKey, RefState]:
+    """The state of the refs that exist among ``keys`` (reading only what a state is made of)."""
+    return {_key_of(row): ref_state(row) for row in _rows_by_key(conn, keys, _STATE_COLUMNS)}
 
 
 def refs_from_rows(rows: Mapping[RefKey, Row[Any]]) -> dict[RefKey, ExternalRef]:
