@@ -7,11 +7,15 @@ strings, NaN on reading, UTF-16 text) is handed to the standard library, so ever
 standard library reads or writes still works. Written, a value JSON has no spelling for is its
 ``str`` (dates and datetimes included, as the standard library's ``default=str`` writes them);
 unlike the standard library, orjson writes an enum as its value and NaN as ``null``.
+
+Where the text itself must not change (canonical JSON, operation ids), :func:`standard_text`
+gives the standard library's exact text, through orjson only for values it spells the same.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -33,3 +37,35 @@ def dumps_sorted(value: Any) -> str:
         return orjson.dumps(value, option=_SORTED, default=str).decode("utf-8")
     except TypeError:
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def is_plain(value: Any) -> bool:
+    """Whether ``value`` holds only text, integers, booleans, None, lists and text-keyed dicts:
+    values orjson writes exactly as the standard library does (floats are not among them)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(k) is str and is_plain(v) for k, v in value.items())
+    if kind is list:
+        return all(is_plain(v) for v in value)
+    return False
+
+
+def standard_text(
+    value: Any, *, no_floats: bool | None = None, default: Callable[[Any], Any] | None = None
+) -> str:
+    """``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=default)``,
+    byte for byte.
+
+    A plain value (:func:`is_plain`, or any value when the caller says ``no_floats``, knowing
+    it from the value's type) is written by orjson, several times faster; anything orjson
+    refuses (an integer past 64 bits, a lone surrogate) and every other value by the standard
+    library, which raises ``TypeError`` for what it cannot write.
+    """
+    if is_plain(value) if no_floats is None else no_floats:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except TypeError:
+            pass
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=default)

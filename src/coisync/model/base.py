@@ -7,13 +7,12 @@ Canonical JSON is the documented interchange format. Every document or JSONL lin
 from __future__ import annotations
 
 import hashlib
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any, Self
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from coisync.jsontext import standard_text
 from coisync.model.json_types import float_free
 
 FORMAT_VERSION = 1
@@ -46,12 +45,7 @@ class CanonicalModel(BaseModel):
         the two spell differently), orjson writes the same text several times faster.
         """
         data = self.model_dump(mode="json", context={"canonical": True})
-        if float_free(type(self)):
-            try:
-                return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-            except TypeError:  # an integer past 64 bits, a lone surrogate: the standard library's
-                pass
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return standard_text(data, no_floats=float_free(type(self)))
 
     def canonical_hash(self) -> str:
         """SHA-256 of the canonical JSON: equal content gives an equal hash on any machine."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-import orjson
+from coisync.jsontext import standard_text
 
 
 def jsonable(value: Any) -> Any:
@@ -36,35 +35,17 @@ def _default(value: Any) -> Any:
     return converted
 
 
-def _plain(value: Any) -> bool:
-    """Whether ``value`` holds only text, integers, booleans, None, lists and text-keyed dicts:
-    values orjson writes exactly as the standard library does (floats are not among them)."""
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return True
-    if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
-    if kind is list:
-        return all(_plain(v) for v in value)
-    return False
-
-
 def dumps(value: Any) -> str:
     """Canonical JSON text (sorted keys, no whitespace): the text of :func:`jsonable`'s copy.
 
-    Plain values (:func:`_plain`) are written by orjson, byte for byte the standard library's
-    text, several times faster; other JSON values are encoded directly by the standard library;
-    only the values JSON has no spelling for (dates, Decimals, models) go through :func:`jsonable`.
+    JSON values are encoded directly (:func:`coisync.jsontext.standard_text`); only the values
+    JSON has no spelling for (dates, Decimals, models) go through :func:`jsonable`, so the
+    common case costs one encoder pass.
     """
-    if _plain(value):
-        try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-        except TypeError:  # an integer past 64 bits, a lone surrogate: the standard library's
-            pass
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+        return standard_text(value, default=_default)
     except TypeError:  # e.g. keys of mixed types, which only jsonable's copy can sort
-        return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return standard_text(jsonable(value))
 
 
 def flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
