@@ -26,6 +26,7 @@ from coisync.connector.flagnote import flag_note_text, flags_of_note
 from coisync.http import FakeClock
 from coisync.sandbox.emulator import parse_rule
 from coisync.testing import open_endpoint, read_stream
+from coisync.testing.adapter import mapped_op
 
 KEY = f"{BUILDING}/{LEASE}"
 FLAGS = (
@@ -66,32 +67,12 @@ def make(emulator: MriEmulator, clock: FakeClock, monkeypatch: pytest.MonkeyPatc
 
 
 def flag_op(connector: MriConnector, flags: str | None, n: int = 0) -> WriteOp:
-    desired = {"reconcile_flags": flags}
-    payload = connector.mapping.reverse("lease", desired, job="reconcile")
-    assert not payload.failures
-    return WriteOp(
-        op_id=f"flags-{n}",
-        connection="mri",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type="lease",
-        platform_id=KEY,
-        payload=payload.values,
-        desired=desired,
-        job="reconcile",
-    )
+    return mapped_op(connector, "lease", KEY, {"reconcile_flags": flags}, op_id=f"flags-{n}", job="reconcile")
 
 
 def status_op(connector: MriConnector, status: str) -> WriteOp:
     desired = {"compliance_status": status, "deficiency_summary": None}
-    return WriteOp(
-        op_id=f"status-{status}",
-        connection="mri",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type="lease",
-        platform_id=KEY,
-        payload=connector.mapping.reverse("lease", desired, job="sync").values,
-        desired=desired,
-    )
+    return mapped_op(connector, "lease", KEY, desired, op_id=f"status-{status}")
 
 
 def notes(emulator: MriEmulator) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 from coisync.connector import Connector, WriteOp, WriteOutcome, WriteTarget
 from coisync.http import FakeClock
 from coisync.testing import read_stream
-from coisync.testing.adapter import mapped_status_op
+from coisync.testing.adapter import mapped_op, mapped_status_op
 from coisync.testing.cassettes import CANARY_CLIENT_ID, CANARY_SECRET
 from coisync.testing.replay import (
     ReplaySetup,
@@ -144,15 +144,7 @@ def test_replay_lease_note_then_unchanged(world: World) -> None:
     connector = world.make(writes=True)
     (lease,), _, _ = read_stream(connector, "leases")
     desired = {"compliance_status": "non_compliant", "deficiency_summary": "Umbrella missing"}
-    op = WriteOp(
-        op_id="op-note",
-        connection="mri",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type="lease",
-        platform_id=lease.platform_id,
-        payload=connector.mapping.reverse("lease", desired, job="sync").values,
-        desired=desired,
-    )
+    op = mapped_op(connector, "lease", lease.platform_id, desired, op_id="op-note")
     first = connector.apply(op)
     assert first.outcome is WriteOutcome.APPLIED
     assert first.platform_value is not None

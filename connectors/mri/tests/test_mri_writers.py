@@ -26,6 +26,7 @@ from coisync.connector import WriteOp, WriteOutcome, WriteTarget, parse_connecti
 from coisync.http import FakeClock
 from coisync.sandbox.emulator import json_response, parse_rule
 from coisync.testing import open_endpoint
+from coisync.testing.adapter import mapped_op
 
 STATUSES = ("compliant", "expiring", "not_required", "pending_review", "non_compliant", "expired", "missing")
 
@@ -59,14 +60,8 @@ def op(
     connector: MriConnector, platform_type: str, platform_id: str, status: str, summary: str = ""
 ) -> WriteOp:
     desired = {"compliance_status": status, "deficiency_summary": summary}
-    return WriteOp(
-        op_id=f"op-{platform_id}-{status}-{summary}",
-        connection="mri",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type=platform_type,
-        platform_id=platform_id,
-        payload=connector.mapping.reverse(platform_type, desired, job="sync").values,
-        desired=desired,
+    return mapped_op(
+        connector, platform_type, platform_id, desired, op_id=f"op-{platform_id}-{status}-{summary}"
     )
 
 

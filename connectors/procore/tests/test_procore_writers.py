@@ -24,6 +24,7 @@ from procore_adapter import (
 from coisync.connector import WriteOp, WriteOutcome, WritesDisabledError, WriteTarget, parse_connection
 from coisync.http import FakeClock
 from coisync.testing import EmulatorEndpoint, open_endpoint
+from coisync.testing.adapter import mapped_op
 
 LINE = {
     "party_ref": str(VENDOR_ID),
@@ -71,17 +72,9 @@ def insurances(emulator: ProcoreEmulator) -> dict[str, dict[str, Any]]:
 
 def line_op(procore: ProcoreConnector, op_id: str = "op-line-1", **changes: Any) -> WriteOp:
     desired = {**LINE, **changes}
-    payload = procore.mapping.reverse("insurance_line", desired, job="sync")
-    assert not payload.failures
-    return WriteOp(
-        op_id=op_id,
-        connection="procore",
-        target=WriteTarget.POLICY_LINE,
-        platform_type="insurance_line",
-        platform_id=None,
-        payload=payload.values,
-        desired=desired,
-        origin_id=desired["origin_id"],
+    target = WriteTarget.POLICY_LINE
+    return mapped_op(
+        procore, "insurance_line", None, desired, op_id=op_id, target=target, origin_id=desired["origin_id"]
     )
 
 

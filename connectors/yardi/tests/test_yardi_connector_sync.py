@@ -23,6 +23,7 @@ from coisync.connector import (
 from coisync.http import FakeClock, HttpSession
 from coisync.sandbox.emulator import EmulatorTransport
 from coisync.testing import read_stream
+from coisync.testing.adapter import mapped_op
 
 
 @pytest.fixture(autouse=True)
@@ -103,17 +104,7 @@ def test_tenants_are_asked_for_changes_since_the_cursor(
 
 
 def status_op(connector: YardiConnector, kind: str, platform_id: str, **desired: Any) -> WriteOp:
-    payload = connector.mapping.reverse(kind, desired, job="sync")
-    assert not payload.failures
-    return WriteOp(
-        op_id=f"op-{kind}-{platform_id}",
-        connection="yardi",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type=kind,
-        platform_id=platform_id,
-        payload=payload.values,
-        desired=desired,
-    )
+    return mapped_op(connector, kind, platform_id, desired, op_id=f"op-{kind}-{platform_id}")
 
 
 def test_vendor_status_goes_into_the_user_defined_field_once(
@@ -150,16 +141,8 @@ def line_op(connector: YardiConnector, platform_id: str | None = None, **changes
         "limit": {"amount": "5000000", "currency": "USD"},
         **changes,
     }
-    payload = connector.mapping.reverse("vendor_line", desired, job="sync")
-    assert not payload.failures
-    return WriteOp(
-        op_id="op-line",
-        connection="yardi",
-        target=WriteTarget.POLICY_LINE,
-        platform_type="vendor_line",
-        platform_id=platform_id,
-        payload=payload.values,
-        desired=desired,
+    return mapped_op(
+        connector, "vendor_line", platform_id, desired, op_id="op-line", target=WriteTarget.POLICY_LINE
     )
 
 

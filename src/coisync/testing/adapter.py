@@ -21,26 +21,43 @@ NON_COMPLIANT = {"compliance_status": "non_compliant", "deficiency_summary": "GL
 """The desired status the kit's default write sets."""
 
 
-def mapped_status_op(
-    connector: Connector, platform_type: str, platform_id: str, desired: Mapping[str, Any], *, op_id: str
+def mapped_op(
+    connector: Connector,
+    platform_type: str,
+    platform_id: str | None,
+    desired: Mapping[str, Any],
+    *,
+    op_id: str,
+    job: str = "sync",
+    target: WriteTarget = WriteTarget.COMPLIANCE_STATUS,
+    origin_id: str | None = None,
 ) -> WriteOp:
-    """A compliance-status write of ``desired`` on one record, its payload from the connector's
-    reverse mapping as the sync plans it.
+    """A write of ``desired`` (canonical values) on one record, its payload from the connector's
+    reverse mapping for ``job``, as the planner makes it.
 
     Raises:
         AssertionError: The mapping could not produce the payload.
     """
-    payload = connector.mapping.reverse(platform_type, dict(desired), job="sync")
+    payload = connector.mapping.reverse(platform_type, dict(desired), job=job)
     assert not payload.failures, payload.failures
     return WriteOp(
         op_id=op_id,
         connection=connector.config.name,
-        target=WriteTarget.COMPLIANCE_STATUS,
+        target=target,
         platform_type=platform_type,
         platform_id=platform_id,
         payload=payload.values,
         desired=dict(desired),
+        job=job,
+        origin_id=origin_id,
     )
+
+
+def mapped_status_op(
+    connector: Connector, platform_type: str, platform_id: str, desired: Mapping[str, Any], *, op_id: str
+) -> WriteOp:
+    """A compliance-status write of ``desired`` on one record, as the sync plans it (:func:`mapped_op`)."""
+    return mapped_op(connector, platform_type, platform_id, desired, op_id=op_id)
 
 
 class ConformanceAdapter(ABC):
@@ -103,4 +120,4 @@ class ConformanceAdapter(ABC):
         return f"<{type(self).__name__} for {self.connector_cls.__name__}>"
 
 
-__all__ = ["DEFAULT_PAGE_SIZE", "NON_COMPLIANT", "ConformanceAdapter", "mapped_status_op"]
+__all__ = ["DEFAULT_PAGE_SIZE", "NON_COMPLIANT", "ConformanceAdapter", "mapped_op", "mapped_status_op"]

@@ -26,6 +26,7 @@ from coisync.connector import (
 from coisync.errors import ConfigError
 from coisync.http import FakeClock
 from coisync.testing import EmulatorEndpoint, read_stream
+from coisync.testing.adapter import mapped_status_op
 
 
 def certificate_requests(endpoint: EmulatorEndpoint) -> int:
@@ -144,14 +145,8 @@ def test_first_contact_skips_contacts_without_email_or_phone() -> None:
 
 def status_op(connector: VtsConnector, platform_id: str, status: str) -> WriteOp:
     desired = {"compliance_status": status, "deficiency_summary": "x"}
-    return WriteOp(
-        op_id=f"op-{platform_id}",
-        connection="vts",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type="insurance_certificate",
-        platform_id=platform_id,
-        payload=connector.mapping.reverse("insurance_certificate", desired, job="sync").values,
-        desired=desired,
+    return mapped_status_op(
+        connector, "insurance_certificate", platform_id, desired, op_id=f"op-{platform_id}"
     )
 
 

@@ -19,6 +19,7 @@ from coisync.connector import WriteOp, WriteOutcome, WriteTarget
 from coisync.connector.flagnote import flag_note_text
 from coisync.sandbox.emulator import EmulatorTransport, parse_rule
 from coisync.testing import read_stream
+from coisync.testing.adapter import mapped_op
 
 FLAGS = (
     "[coisync reconcile] certificate_missing: agreement in force and no certificate in any system (mri, vts)\n"
@@ -38,18 +39,7 @@ def raw(emulator: VtsEmulator) -> Iterator[httpx.Client]:
 
 def flag_op(connector: VtsConnector, flags: str | None, n: int = 0) -> WriteOp:
     desired = {"reconcile_flags": flags}
-    payload = connector.mapping.reverse("tenant", desired, job="reconcile")
-    assert not payload.failures
-    return WriteOp(
-        op_id=f"flags-{n}",
-        connection="vts",
-        target=WriteTarget.COMPLIANCE_STATUS,
-        platform_type="tenant",
-        platform_id=TENANT,
-        payload=payload.values,
-        desired=desired,
-        job="reconcile",
-    )
+    return mapped_op(connector, "tenant", TENANT, desired, op_id=f"flags-{n}", job="reconcile")
 
 
 def updates(emulator: VtsEmulator) -> list[dict[str, Any]]:
