@@ -193,18 +193,20 @@ def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str
     now = utcnow()
     updates: list[dict[str, Any]] = []
     columns = (t.c.connection, t.c.platform_type, t.c.platform_id, t.c.last_known, t.c.version)
-    for row in _rows_by_key(conn, list(wanted), columns):
-        values, version = wanted[_key_of(row)]
-        known = loads(row.last_known)
+    for connection, platform_type, platform_id, last_known, stored_version in _rows_by_key(
+        conn, list(wanted), columns
+    ):
+        values, version = wanted[(connection, platform_type, platform_id)]
+        known = loads(last_known)
         known["read"] = {**known.get("read", {}), **values}
         known["written"] = {**known.get("written", {}), **values}
         updates.append(
             {
-                "b_connection": row.connection,
-                "b_type": row.platform_type,
-                "b_id": row.platform_id,
+                "b_connection": connection,
+                "b_type": platform_type,
+                "b_id": platform_id,
                 "last_known": dumps_sorted(known),
-                "version": version or row.version,
+                "version": version or stored_version,
                 "updated_at": now,
             }
         )
@@ -274,12 +276,17 @@ _STATE_COLUMNS = tuple(
         "last_known",
     )
 )
-"""The key and the columns :func:`ref_state` reads."""
+"""The key and the columns :func:`ref_state` reads, in the order :func:`ref_states` unpacks them."""
 
 
 def ref_states(conn: Connection, keys: Sequence[RefKey]) -> dict[RefKey, RefState]:
     """The state of the refs that exist among ``keys`` (reading only what a state is made of)."""
-    return {_key_of(row): ref_state(row) for row in _rows_by_key(conn, keys, _STATE_COLUMNS)}
+    return {
+        (connection, platform_type, platform_id): (kind, entity, version, digest, known)
+        for connection, platform_type, platform_id, kind, entity, version, digest, known in _rows_by_key(
+            conn, keys, _STATE_COLUMNS
+        )
+    }
 
 
 def refs_from_rows(rows: Mapping[RefKey, Row[Any]]) -> dict[RefKey, ExternalRef]:
