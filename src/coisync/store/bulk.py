@@ -20,12 +20,15 @@ from sqlalchemy.engine import Connection, Dialect
 
 Processor = Callable[[Any], Any] | None
 
+_NOTHING = object()
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 @lru_cache(maxsize=256)
 def _processors(dialect: Dialect, table: sa.Table, columns: tuple[str, ...]) -> tuple[Processor, ...]:
-    return tuple(table.c[name].type.bind_processor(dialect) for name in columns)
+    # The dialect's own type (SQLite's DATETIME, say), as SQLAlchemy binds it: the generic
+    # type's processor is None there, and the driver would then store its own spelling.
+    return tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns)
 
 
 def _placeholder(conn: Connection) -> str | None:
@@ -47,11 +50,19 @@ def _params(
     converted = [(i, p) for i, p in enumerate(processors) if p is not None]
     if not converted:
         return [take(row) for row in rows]
+    # A batch's rows mostly share one value of a converted column (its timestamp): the last
+    # value converted in each column is kept, and the same object is not converted again.
+    last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(converted)
     params: list[tuple[Any, ...]] = []
     for row in rows:
         values = list(take(row))
-        for i, process in converted:
-            values[i] = process(values[i])
+        for slot, (i, process) in enumerate(converted):
+            value = values[i]
+            seen, done = last[slot]
+            if value is not seen:
+                done = process(value)
+                last[slot] = (value, done)
+            values[i] = done
         params.append(tuple(values))
     return params
 

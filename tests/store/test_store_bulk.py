@@ -1,0 +1,73 @@
+"""The driver-level batch writes store exactly what SQLAlchemy Core would store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from coisync.store import bulk
+
+metadata = sa.MetaData()
+stamps = sa.Table(
+    "stamps",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("label", sa.String(20)),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("day", sa.Date, nullable=True),
+)
+
+
+def _stored(engine: sa.Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return list(conn.exec_driver_sql("SELECT id, label, at, day FROM stamps ORDER BY id").all())
+
+
+def _rows() -> list[dict[str, object]]:
+    first = datetime(2026, 12, 5, 5, 30, 0, 123456, tzinfo=UTC)
+    second = first + timedelta(hours=1)
+    # The same timestamp object on several rows, another between them, and one missing.
+    return [
+        {"id": 1, "label": "a", "at": first, "day": first.date()},
+        {"id": 2, "label": "b", "at": first, "day": first.date()},
+        {"id": 3, "label": "c", "at": second, "day": second.date()},
+        {"id": 4, "label": "d", "at": first, "day": None},
+        {"id": 5, "label": "e", "at": None, "day": second.date()},
+    ]
+
+
+def _engine() -> sa.Engine:
+    engine = sa.create_engine("sqlite://")
+    metadata.create_all(engine)
+    return engine
+
+
+def test_bulk_insert_stores_the_text_core_stores() -> None:
+    core, driver = _engine(), _engine()
+    with core.begin() as conn:
+        conn.execute(sa.insert(stamps), _rows())
+    with driver.begin() as conn:
+        bulk.insert_rows(conn, stamps, _rows())
+    expected = _stored(core)
+    assert expected[0][2] == "2026-12-05 05:30:00.123456"  # SQLite's DATETIME spelling
+    assert _stored(driver) == expected
+
+
+def test_bulk_update_stores_the_text_core_stores() -> None:
+    core, driver = _engine(), _engine()
+    later = datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
+    changes = [{"b_id": row["id"], "at": later if row["id"] % 2 else row["at"]} for row in _rows()]
+    for engine in (core, driver):
+        with engine.begin() as conn:
+            conn.execute(sa.insert(stamps), _rows())
+    with core.begin() as conn:
+        conn.execute(sa.update(stamps).where(stamps.c.id == sa.bindparam("b_id")), changes)
+    with driver.begin() as conn:
+        bulk.update_rows(conn, stamps, {"id": "b_id"}, changes)
+    assert _stored(driver) == _stored(core)
+    assert [row[2] for row in _stored(driver)][:3] == [
+        "2027-01-02 03:04:05.000000",
+        "2026-12-05 05:30:00.123456",
+        "2027-01-02 03:04:05.000000",
+    ]
