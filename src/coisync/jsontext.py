@@ -52,6 +52,19 @@ def is_plain(value: Any) -> bool:
     return False
 
 
+def compact_bytes(value: Any) -> bytes | None:
+    """``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` as UTF-8, byte for byte
+    (keys in their own order: the body an HTTP client sends for ``json=value``), for a plain
+    value (:func:`is_plain`); None for any other value, which the caller writes the standard way.
+    """
+    if not is_plain(value):
+        return None
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # an integer past 64 bits, a lone surrogate
+        return None
+
+
 def standard_text(
     value: Any, *, no_floats: bool | None = None, default: Callable[[Any], Any] | None = None
 ) -> str:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from coisync.http import ApiKeyHeaders, FakeClock, HttpConfig, HttpSession
+from coisync.http import ApiKeyHeaders, FakeClock, HttpConfig, HttpSession, InvalidResponseError
 
 
 def vendors_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -99,3 +99,29 @@ def test_idempotency_header_can_be_switched_off(make_session: Callable[..., Http
     )
     session.request("POST", "/sync", json={}, idempotency_key="op-2")
     assert "Idempotency-Key" not in seen[0].headers
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"updates": [{"id": 7, "status": "compliant", "notes": "Zoë's lines"}], "b": None, "a": True},
+        {"limit": 1e16, "ratio": 0.5},  # floats: written the standard way
+    ],
+)
+def test_a_json_body_is_sent_as_httpx_would_send_it(
+    make_session: Callable[..., HttpSession], body: dict[str, Any]
+) -> None:
+    seen: list[httpx.Request] = []
+    session = make_session(lambda request: (seen.append(request), httpx.Response(200, json={}))[1])
+    session.request("PATCH", "/rest/v1.0/companies/1/insurances/sync", json=body)
+    expected = httpx.Request("PATCH", "https://x.test/", json=body)
+    assert seen[0].content == expected.content
+    assert seen[0].headers["Content-Type"] == "application/json"
+    assert seen[0].headers["Content-Length"] == str(len(expected.content))
+
+
+def test_an_unreadable_body_names_the_request(make_session: Callable[..., HttpSession]) -> None:
+    session = make_session(lambda request: httpx.Response(200, content=b"<html>busy</html>"))
+    response = session.request("GET", "/rest/v1.0/vendors")
+    with pytest.raises(InvalidResponseError, match="not valid JSON"):
+        session.body(response)

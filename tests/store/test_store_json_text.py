@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from coisync.http.responses import decode_body
-from coisync.jsontext import dumps_sorted, loads
+from coisync.jsontext import compact_bytes, dumps_sorted, is_plain, loads
 from coisync.sync.values import dumps as values_dumps
 
 
@@ -73,3 +74,39 @@ def test_value_text_is_the_standard_librarys(value: Any) -> None:
 def test_values_json_has_no_spelling_for_still_get_one() -> None:
     text = values_dumps({"when": date(2026, 6, 1), "limit": Decimal("1000000.00"), "rate": 1e-05})
     assert text == '{"limit":"1000000","rate":1e-05,"when":"2026-06-01"}'
+
+
+def _httpx_body(value: Any) -> bytes:
+    """The body httpx sends for ``json=value``."""
+    return httpx.Request("POST", "https://platform.test/", json=value).content
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=json_values)
+def test_compact_bytes_are_the_body_httpx_sends_or_none(value: Any) -> None:
+    assume(value is not None)  # json=None is no body at all
+    try:
+        expected = _httpx_body(value)
+    except ValueError:  # NaN is refused by both
+        return
+    made = compact_bytes(value)
+    if made is None:  # left to the standard way: a float, an integer past 64 bits, a lone surrogate
+        assert not is_plain(value) or _orjson_refuses(value)
+    else:
+        assert made == expected
+
+
+def _orjson_refuses(value: Any) -> bool:
+    try:
+        orjson.dumps(value)
+    except TypeError:
+        return True
+    return False
+
+
+def test_compact_bytes_keep_key_order_and_leave_floats_to_the_standard_library() -> None:
+    assert compact_bytes({"updates": [{"id": 7, "status": "compliant", "notes": "é"}]}) == (
+        '{"updates":[{"id":7,"status":"compliant","notes":"é"}]}'.encode()
+    )
+    assert compact_bytes({"limit": 1e16}) is None  # orjson spells it 1e16, the standard library 1e+16
+    assert compact_bytes({"n": 2**70}) is None

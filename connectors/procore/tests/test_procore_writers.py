@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from coisync_procore.attachments import certificate_filename
 from coisync_procore.config import ProcoreConfig
@@ -181,3 +182,23 @@ def test_writes_are_refused_while_the_connection_is_read_only(
     read_only = ProcoreConnector(config)
     with pytest.raises(WritesDisabledError):
         read_only.apply(status_op("1"))
+
+
+def test_an_unreadable_answer_to_a_batch_leaves_every_write_ambiguous(
+    procore: ProcoreConnector, emulator: ProcoreEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded = emulator.seed({"insurances": [{"vendor_id": VENDOR_ID}, {"vendor_id": VENDOR_ID}]})["insurances"]
+    send = procore.session.request
+
+    def garbled(method: str, path: str, **options: Any) -> httpx.Response:
+        response = send(method, path, **options)  # the platform applies the batch...
+        if method != "PATCH":
+            return response
+        return httpx.Response(200, content=b"<html>busy</html>", request=response.request)  # ...unreadably
+
+    monkeypatch.setattr(procore.session, "request", garbled)
+    writer = procore.writer_for(WriteTarget.COMPLIANCE_STATUS, "insurance")
+    results = writer.apply_batch([status_op(str(i)) for i in seeded])
+    assert [r.outcome for r in results] == [WriteOutcome.AMBIGUOUS] * 2
+    assert all("not valid JSON" in (r.message or "") for r in results)
+    assert [insurances(emulator)[str(i)]["status"] for i in seeded] == ["non_compliant"] * 2

@@ -1,7 +1,8 @@
 """How a failed write ends, and whether a platform already holds a value: shared by writers.
 
 A write whose request failed after it may have reached the platform (an ambiguous POST, a
-network failure or 5xx after the retry budget, an open breaker) is ``AMBIGUOUS``: the outbox
+network failure or 5xx after the retry budget, an open breaker, an answer that cannot be read)
+is ``AMBIGUOUS``: the outbox
 reads back before trying again. Any other failure is ``REJECTED``.
 """
 
@@ -11,13 +12,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coisync.connector.writer import WriteOp, WriteOutcome, WriteResult
-from coisync.http import AmbiguousWriteError, CircuitOpenError, ServerError, TransportFailedError
+from coisync.http import (
+    AmbiguousWriteError,
+    CircuitOpenError,
+    InvalidResponseError,
+    ServerError,
+    TransportFailedError,
+)
 
 UNKNOWN_OUTCOME: tuple[type[Exception], ...] = (
     AmbiguousWriteError,
     TransportFailedError,
     ServerError,
     CircuitOpenError,
+    InvalidResponseError,  # the platform answered, but not so that its answer can be read
 )
 """Failures after which the write may or may not have been applied."""
 

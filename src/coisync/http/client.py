@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from tenacity import RetryCallState
 
+from coisync import jsontext
 from coisync.http.clock import Clock, SystemClock
 from coisync.http.config import HttpConfig
 from coisync.http.counters import HttpCounters
@@ -159,7 +160,14 @@ class HttpSession:
             request_headers[self.config.idempotency_header] = idempotency_key
         options: dict[str, Any] = {"params": params, "headers": request_headers}
         if json is not None:
-            options["json"] = json
+            # The bytes httpx would send for ``json=``, written by orjson when that is exact.
+            body = jsontext.compact_bytes(json)
+            if body is None:
+                options["json"] = json
+            else:
+                options["content"] = body
+                if not any(name.lower() == "content-type" for name in request_headers):
+                    request_headers["Content-Type"] = "application/json"
         if content is not None:
             options["content"] = content
 
@@ -167,6 +175,14 @@ class HttpSession:
             return self._attempt(method, path, options, protected=protected)
 
         return self.retry_policy.run(attempt, before_sleep=self._before_retry_sleep)
+
+    def body(self, response: httpx.Response) -> Any:
+        """The JSON body of a response this session returned (``None`` when empty).
+
+        Raises:
+            InvalidResponseError: The body is not JSON; the error names the request.
+        """
+        return decode_body(response, self.redactor)
 
     def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> httpx.Response:
         """Shorthand for ``request("GET", path, params=params)``."""

@@ -65,9 +65,10 @@ class CertificateAttachmentWriter(ProcoreWriter):
                 f"{self.insurances_path}/{op.platform_id}",
                 json={"insurance": {"upload_ids": [upload_id]}},
             )
+            body = self.connector.session.body(response)
         except (HttpError, CircuitOpenError) as exc:
             return self.failed(op, exc)
-        return self._done(op, WriteOutcome.APPLIED, response.json())
+        return self._done(op, WriteOutcome.APPLIED, body)
 
     def _upload(self, op: WriteOp, filename: str, content_type: str, content: bytes) -> str:
         """Create the upload and store the bytes; an orphaned upload is harmless, so both may be resent."""

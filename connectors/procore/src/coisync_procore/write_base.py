@@ -41,7 +41,7 @@ class ProcoreWriter(Writer):
             response = self.connector.session.request("GET", f"{self.insurances_path}/{insurance_id}")
         except NotFoundError:
             return None
-        body: dict[str, Any] = response.json()
+        body: dict[str, Any] = self.connector.session.body(response)
         return body
 
     @staticmethod

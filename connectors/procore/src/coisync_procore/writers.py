@@ -61,9 +61,9 @@ class InsuranceStatusWriter(ProcoreWriter):
                 # No idempotency key: Procore has none, so a PATCH whose answer was lost is not
                 # resent blindly; it is ambiguous and read back before anything is sent again.
             )
+            body = self.connector.session.body(response)
         except (HttpError, CircuitOpenError) as exc:
             return self.failed(op, exc)
-        body = response.json()
         return WriteResult(
             op_id=op.op_id, outcome=WriteOutcome.APPLIED, platform_id=op.platform_id, platform_value=body
         )
@@ -100,11 +100,11 @@ class InsuranceStatusWriter(ProcoreWriter):
             response = self.connector.session.request(
                 "PATCH", f"{self.insurances_path}/sync", json={"updates": [item for _, item in items]}
             )
+            body = self.connector.session.body(response)
         except (RateLimitedError, CircuitOpenError):
             raise
-        except HttpError as exc:
+        except HttpError as exc:  # an unreadable answer too: the batch may have been applied
             return {op.op_id: self.failed(op, exc) for op, _ in items}
-        body = response.json()
         entities = {str(e.get("id")): e for e in body.get("entities") or [] if isinstance(e, dict)}
         errors = {e.get("index"): e for e in body.get("errors") or [] if isinstance(e, dict)}
         results: dict[str, WriteResult] = {}
@@ -171,9 +171,9 @@ class PolicyLineWriter(ProcoreWriter):
                 json={"updates": [item]},
                 idempotency_key=op.op_id,  # keyed by origin_id: a resend cannot duplicate the line
             )
+            body = self.connector.session.body(response)
         except (HttpError, CircuitOpenError) as exc:
             return self.failed(op, exc)
-        body = response.json()
         entities, errors = body.get("entities") or [], body.get("errors") or []
         if entities:
             return self._result(op, WriteOutcome.APPLIED, entities[0])
