@@ -45,10 +45,12 @@ ENTITY_RECORD_TYPE = {"party": "party", "property": "property", "agreement": "ag
 
 @dataclass
 class Prepared:
-    """A batch ready to write, with what its preparation read."""
+    """A batch ready to write, with what its preparation read.
 
-    records: list[PlatformRecord]
-    """The batch's records, carrying their fingerprints."""
+    It holds no platform record: a worker hands it back to the main process, which has the
+    batch's records already (sending them back cost as much as a tenth of the pull).
+    """
+
     pending: list[RefKey] = field(default_factory=list)
     """Records that changed (the rest are unchanged)."""
     models: dict[str, list[EncodedRecord]] = field(default_factory=dict)
@@ -124,7 +126,7 @@ def prepare_batch(
     name = connector.config.name
     mapping = connector.mapping.record(stream.platform_type)
     assembler = Assembler(name, ref_defaults(connector))
-    prepared = Prepared(records=list(records))
+    prepared = Prepared()
     own = [(name, r.platform_type, r.platform_id) for r in records]
     stored = _read_refs(conn, own, prepared)
     pending = [
