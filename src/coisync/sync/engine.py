@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from coisync.collector import relaxed_collection
 from coisync.connector import Connector
 from coisync.connector.base import SessionFactory
 from coisync.errors import CoisyncError, ExitCode, TemporaryError
@@ -93,7 +94,9 @@ class SyncEngine:
                     conn, run_id, "sync", [c.config.name for c in connectors], options.as_of, options.dry_run
                 )
             try:
-                with quick_handover():  # pages, answers and workers' results are read by threads
+                # Pages, answers and workers' results are read by threads; millions of
+                # short-lived objects are made (coisync.collector).
+                with quick_handover(), relaxed_collection():
                     self._run(connectors, options, summary)
             finally:
                 summary.finished_at = datetime.now(tz=UTC)
