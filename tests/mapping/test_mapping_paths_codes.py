@@ -77,6 +77,23 @@ def test_set_into_a_scalar_fails() -> None:
     payload: dict[str, Any] = {"a": 1}
     with pytest.raises(PathSyntaxError):
         parse_path("a[0]").set(payload, 2)
+    with pytest.raises(PathSyntaxError, match="cannot write inside 'a'"):
+        parse_path("a.b").set(payload, 2)
+    listed: dict[str, Any] = {"insurer": {"names": ["Hartford"]}}
+    with pytest.raises(PathSyntaxError, match="cannot write key 'first' into a list"):
+        parse_path("insurer.names.first").set(listed, "Travelers")
+
+
+def test_set_along_plain_keys_keeps_what_is_there() -> None:
+    payload: dict[str, Any] = {"insurer": {"naic": "12345"}, "limit": None}
+    parse_path("insurer.name").set(payload, "Hartford")
+    parse_path("limit.amount").set(payload, "1000000")
+    parse_path("a.b.c").set(payload, None)
+    assert payload == {
+        "insurer": {"naic": "12345", "name": "Hartford"},
+        "limit": {"amount": "1000000"},
+        "a": {"b": {"c": None}},
+    }
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,20 @@ class PlatformRecord:
         if not self.content_hash:
             object.__setattr__(self, "content_hash", content_hash(self.raw))
 
+    def with_content_hash(self, content_hash: str) -> PlatformRecord:
+        """The same record with another content hash (a fingerprint), made without
+        :func:`dataclasses.replace`'s generic copy: it is made for every record a pull maps."""
+        return PlatformRecord(
+            stream=self.stream,
+            platform_type=self.platform_type,
+            platform_id=self.platform_id,
+            raw=self.raw,
+            version=self.version,
+            updated_at=self.updated_at,
+            cursor_value=self.cursor_value,
+            content_hash=content_hash,
+        )
+
     @property
     def key(self) -> str:
         """``platform_type:platform_id:content_hash``, the identity used to drop re-read duplicates."""

@@ -128,10 +128,21 @@ class Path:
     def set(self, data: MutableMapping[str, Any], value: Any) -> None:
         """Write ``value`` at this path in ``data``, creating dicts and list items on the way."""
         keys: tuple[str, ...] | None = self.__dict__["_keys"]
-        if keys is not None and len(keys) == 1 and isinstance(data, dict):
-            data[keys[0]] = value
-            return
-        node: Any = data
+        if keys is not None and type(data) is dict:
+            # Plain keys into plain dicts (nearly every mapped field): creating the dicts on the
+            # way; anything else on the way takes the general steps below, which say what is wrong.
+            node: Any = data
+            for key in keys[:-1]:
+                inner = node.get(key)
+                if inner is None:
+                    inner = node[key] = {}
+                elif type(inner) is not dict:
+                    break
+                node = inner
+            else:
+                node[keys[-1]] = value
+                return
+        node = data
         for position, step in enumerate(self.steps):
             last = position == len(self.steps) - 1
             node = _step_or_create(node, step, value if last else MISSING, self.steps[position + 1 :])

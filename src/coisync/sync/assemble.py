@@ -24,12 +24,8 @@ from coisync.model import (
     CoverageLine,
     EntityKind,
     ExternalRef,
-    Insurer,
-    Money,
-    NamedAddress,
     Party,
     Property,
-    Provenance,
 )
 from coisync.store.refs import RefKey
 from coisync.sync.identity import canonical_id
@@ -296,6 +292,8 @@ class Assembler:
             limits[HEADLINE_LIMIT[coverage]] = values["limit"]
         limits.update(values.get("limits") or {})
         insurer = values.get("insurer") or {}
+        # One validation per model level that names its own errors (the line's, then the
+        # certificate's): pydantic validates what is nested inside each at native speed.
         line = CoverageLine.model_validate(
             {
                 "coverage_type": coverage,
@@ -305,22 +303,25 @@ class Assembler:
                 "expiration_date": values.get("expiration_date"),
                 "additional_insured": values.get("additional_insured"),
                 "subrogation_waived": values.get("subrogation_waived"),
-                "limits": {k: Money.model_validate(v) for k, v in limits.items()},
+                "limits": limits,
             },
             strict=False,
         )
         insurers = (
-            (Insurer(letter="A", name=insurer["name"], naic=insurer.get("naic")),)
+            [{"letter": "A", "name": insurer["name"], "naic": insurer.get("naic")}]
             if insurer.get("name")
-            else ()
+            else []
         )
-        return Certificate(
-            id=entity_id,
-            party_id=party_id,
-            insured=NamedAddress(name=str(values.get("insured_name") or party_id)),
-            insurers=insurers,
-            lines=(line,),
-            provenance=Provenance(source="platform", connection=self.connection),
+        return Certificate.model_validate(
+            {
+                "id": entity_id,
+                "party_id": party_id,
+                "insured": {"name": str(values.get("insured_name") or party_id)},
+                "insurers": insurers,
+                "lines": [line],
+                "provenance": {"source": "platform", "connection": self.connection},
+            },
+            strict=False,
         )
 
 

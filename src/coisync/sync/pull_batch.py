@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -86,7 +86,7 @@ def with_fingerprints(
 ) -> list[PlatformRecord]:
     """Records with their content hash bound to the mapping they are read through."""
     salt = mapping_fingerprint(connector, stream.platform_type)
-    return [replace(r, content_hash=fingerprint(r.content_hash, salt)) for r in records]
+    return [r.with_content_hash(fingerprint(r.content_hash, salt)) for r in records]
 
 
 def _read_refs(conn: Connection, keys: Sequence[RefKey], prepared: Prepared) -> dict[RefKey, Any]:
