@@ -149,3 +149,33 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
         assert reopened.revision() == head_revision()
     finally:
         reopened.close()
+
+
+def test_ref_views_hold_what_the_stored_refs_hold(store: Store) -> None:
+    from coisync.store.engine import read_connection
+    from coisync.store.refs import get_refs, ref_views
+
+    store.upsert_refs(
+        [
+            ref("1", "p1", version="v1", last_known={"read": {"status": "compliant"}, "written": {}}),
+            ref("2", "p2"),
+            ref("3", "c3", entity_kind="certificate", platform_type="insurance"),
+        ]
+    )
+    keys = [("procore", "vendor", "1"), ("procore", "vendor", "2"), ("procore", "insurance", "3")]
+    keys.append(("procore", "vendor", "404"))
+    with read_connection(store.engine) as conn:
+        views, refs = ref_views(conn, keys), get_refs(conn, keys)
+    assert set(views) == set(refs) == set(keys[:3])
+    fields = (
+        "connection",
+        "platform_type",
+        "platform_id",
+        "entity_kind",
+        "entity_id",
+        "version",
+        "last_known",
+    )
+    for key, view in views.items():
+        assert tuple(view) == tuple(getattr(refs[key], name) for name in fields)
+    assert views[keys[2]].entity_kind is EntityKind.CERTIFICATE

@@ -23,7 +23,7 @@ Connections without such a field, or read-only ones, get none; the report says s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +31,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coisync.errors import ConfigError
-from coisync.model import EntityKind, ExternalRef
+from coisync.model import EntityKind
 from coisync.reconcile.compare import Flag
 from coisync.store import schema
 from coisync.sync.plan import DesiredIndex
+from coisync.sync.plan_diff import PlannedRef
 
 TARGET = "reconcile_flags"
 """The canonical target of the flag text in mappings (``job = "reconcile"``)."""
@@ -142,7 +143,7 @@ def desired_index(flags: Iterable[Flag], settings: ReconcileSettings) -> Desired
             per_record[flag.record].append(flag)
             per_party[(flag.connection, flag.party_id)].append(flag)
 
-    def index(conn: Connection, refs: list[ExternalRef]) -> dict[tuple[str, str], dict[str, Any]]:
+    def index(conn: Connection, refs: Sequence[PlannedRef]) -> dict[tuple[str, str], dict[str, Any]]:
         agreement_ids = [r.entity_id for r in refs if r.entity_kind is EntityKind.AGREEMENT]
         party_of = _agreement_parties(conn, agreement_ids) if agreement_ids else {}
         values: dict[tuple[str, str], dict[str, Any]] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
@@ -287,6 +287,48 @@ def ref_states(conn: Connection, keys: Sequence[RefKey]) -> dict[RefKey, RefStat
             conn, keys, _STATE_COLUMNS
         )
     }
+
+
+class RefView(NamedTuple):
+    """What the planner reads of a stored ref (:func:`ref_views`): a plain tuple, made without
+    building a model or reading the ref's timestamp; the attributes are an
+    :class:`~coisync.model.ExternalRef`'s."""
+
+    connection: str
+    platform_type: str
+    platform_id: str
+    entity_kind: EntityKind
+    entity_id: str
+    version: str | None
+    last_known: dict[str, Any]
+
+
+_KINDS = {kind.value: kind for kind in EntityKind}
+_VIEW_COLUMNS = tuple(
+    schema.external_refs.c[name]
+    for name in (
+        "connection",
+        "platform_type",
+        "platform_id",
+        "entity_kind",
+        "entity_id",
+        "version",
+        "last_known",
+    )
+)
+
+
+def ref_views(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, RefView]:
+    """The refs that exist among ``keys``, as :class:`RefView` (one query per chunk)."""
+    views: dict[RefKey, RefView] = {}
+    for connection, platform_type, platform_id, kind, entity_id, version, last_known in _rows_by_key(
+        conn, keys, _VIEW_COLUMNS, chunk_size
+    ):
+        view = RefView(
+            connection, platform_type, platform_id, _KINDS[kind], entity_id, version, loads(last_known)
+        )
+        views[(connection, platform_type, platform_id)] = view
+    return views
 
 
 def refs_from_rows(rows: Mapping[RefKey, Row[Any]]) -> dict[RefKey, ExternalRef]:

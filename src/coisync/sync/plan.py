@@ -11,7 +11,7 @@ and conflicts the diff finds are stored here, in the plan's transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from coisync.jsontext import loads
 from coisync.model import EntityKind, ExternalRef
 from coisync.store import schema
 from coisync.store.engine import read_connection
-from coisync.store.refs import RefKey, get_refs, iter_connection_refs, update_last_known
+from coisync.store.refs import RefKey, iter_connection_refs, ref_views, update_last_known
 from coisync.sync import workers
 from coisync.sync.fingerprints import mapping_fingerprint
 from coisync.sync.outbox import PlannedWrite
@@ -33,6 +33,7 @@ from coisync.sync.plan_diff import (
     OURS,
     ChunkDiff,
     DiffRules,
+    PlannedRef,
     ShownValues,
     diff_chunk,
     nest,
@@ -51,7 +52,7 @@ __all__ = [
     "plan_digest",
 ]
 
-DesiredIndex = Callable[[Connection, list[ExternalRef]], dict[tuple[str, str], dict[str, Any]]]
+DesiredIndex = Callable[[Connection, Sequence[PlannedRef]], dict[tuple[str, str], dict[str, Any]]]
 """Desired canonical values per (entity kind, entity id) for a chunk of a connection's refs."""
 
 CHUNK = 1000
@@ -77,7 +78,7 @@ class Plan:
     unmapped: list[str] = field(default_factory=list)
 
 
-def _desired_index(conn: Connection, refs: list[ExternalRef]) -> dict[tuple[str, str], dict[str, Any]]:
+def _desired_index(conn: Connection, refs: Sequence[PlannedRef]) -> dict[tuple[str, str], dict[str, Any]]:
     """Desired canonical values per (entity kind, entity id) for a chunk of refs."""
     by_kind: dict[EntityKind, set[str]] = {}
     for ref in refs:
@@ -163,7 +164,7 @@ def _chunks(items: Iterable[ExternalRef], size: int) -> Iterator[list[ExternalRe
 def _record_conflict(
     conn: Connection,
     run_id: str,
-    ref: ExternalRef,
+    ref: PlannedRef,
     target: str,
     ours: Any,
     theirs: Any,
@@ -284,8 +285,8 @@ def _writable(connector: Connector, job: str) -> dict[str, list[str]]:
 
 def _diff_keys(conn: Connection, keys: list[RefKey], rules: DiffRules, shown: ShownValues) -> ChunkDiff:
     """Read a chunk of refs by key, with their desired values, and diff them."""
-    found = get_refs(conn, keys)
-    refs = [found[key] for key in keys if key in found]
+    found = ref_views(conn, keys)
+    refs: list[PlannedRef] = [found[key] for key in keys if key in found]
     return diff_chunk(refs, _desired_index(conn, refs), rules, shown)
 
 

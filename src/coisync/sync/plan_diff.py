@@ -25,7 +25,7 @@ from coisync.connector import WriteOp, WriteTarget
 from coisync.mapping.compiled import PlatformMapping
 from coisync.mapping.paths import parse_path
 from coisync.model import ExternalRef
-from coisync.store.refs import ref_key
+from coisync.store.refs import RefView
 from coisync.sync import outbox
 from coisync.sync.outbox import PlannedWrite
 from coisync.sync.values import dumps, flatten, jsonable
@@ -36,12 +36,15 @@ OURS = "ours"
 DesiredValues = Mapping[tuple[str, str], Mapping[str, Any]]
 """Desired canonical values per (entity kind, entity id)."""
 
+PlannedRef = ExternalRef | RefView
+"""A ref as the planner reads it: a whole ref, or the view of it a large plan reads."""
+
 
 @dataclass(frozen=True)
 class ConflictSeen:
     """A coisync-owned field a person changed inside the platform."""
 
-    ref: ExternalRef
+    ref: PlannedRef
     target: str
     ours: Any
     theirs: Any
@@ -115,7 +118,7 @@ class ShownValues:
 
 
 def diff_chunk(
-    refs: Sequence[ExternalRef], desired: DesiredValues, rules: DiffRules, shown: ShownValues
+    refs: Sequence[PlannedRef], desired: DesiredValues, rules: DiffRules, shown: ShownValues
 ) -> ChunkDiff:
     """The writes, claims and conflicts of one chunk of refs (see the module docs)."""
     out = ChunkDiff()
@@ -149,7 +152,7 @@ def diff_chunk(
 
 
 def _write(
-    ref: ExternalRef,
+    ref: PlannedRef,
     fields: dict[str, Any],
     read: Mapping[str, Any],
     rules: DiffRules,
@@ -178,7 +181,7 @@ def _write(
     out.writes.append(PlannedWrite(op, before, (ref.entity_kind.value, ref.entity_id)))
 
 
-def claim(ref: ExternalRef, agreed: Mapping[str, Any]) -> dict[str, Any]:
+def claim(ref: PlannedRef, agreed: Mapping[str, Any]) -> dict[str, Any]:
     """The update of ``ref`` that records values the platform already shows as coisync's
     (a row for :func:`coisync.store.refs.update_last_known`).
 
@@ -187,4 +190,5 @@ def claim(ref: ExternalRef, agreed: Mapping[str, Any]) -> dict[str, Any]:
     """
     known = dict(ref.last_known)
     known["written"] = {**known.get("written", {}), **agreed}
-    return {"key": ref_key(ref), "last_known": known, "updated_at": datetime.now(tz=UTC)}
+    key = (ref.connection, ref.platform_type, ref.platform_id)
+    return {"key": key, "last_known": known, "updated_at": datetime.now(tz=UTC)}
