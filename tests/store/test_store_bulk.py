@@ -71,3 +71,18 @@ def test_bulk_update_stores_the_text_core_stores() -> None:
         "2026-12-05 05:30:00.123456",
         "2027-01-02 03:04:05.000000",
     ]
+
+
+def test_select_in_reads_what_sqlalchemy_reads() -> None:
+    engine = _engine()
+    with engine.begin() as conn:
+        conn.execute(sa.insert(stamps), _rows())
+    with engine.connect() as conn:
+        text_rows = bulk.select_in(conn, stamps, ("id", "label"), {"label": "b"}, "id", [1, 2, 3])
+        assert [tuple(row) for row in text_rows] == [(2, "b")]
+        assert text_rows[0].label == "b"  # rows keep their column names
+        both = bulk.select_in(conn, stamps, ("id", "at"), {}, "id", [3, 5, 404])
+        expected = conn.execute(sa.select(stamps.c.id, stamps.c.at).where(stamps.c.id.in_([3, 5]))).all()
+        assert sorted(tuple(row) for row in both) == sorted(tuple(row) for row in expected)
+        assert isinstance(sorted(both)[0][1], datetime)  # a timestamp is read as SQLAlchemy reads it
+        assert bulk.select_in(conn, stamps, ("id",), {}, "id", []) == []

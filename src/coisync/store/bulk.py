@@ -1,4 +1,4 @@
-"""Batched inserts and updates handed straight to the database driver.
+"""Batched inserts, updates and keyed reads handed straight to the database driver.
 
 SQLAlchemy Core's ``executemany`` processes every parameter of every row through its general
 machinery; for the thousand-row batches of a sync that costs about as much as the database's
@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, Dialect, Row
 
 Processor = Callable[[Any], Any] | None
 
@@ -126,3 +126,42 @@ def update_rows(
     columns = (*sets, *key)
     names = (*sets, *key.values())
     conn.exec_driver_sql(sql, _params(conn, table, columns, names, rows))
+
+
+@lru_cache(maxsize=256)
+def _plain(dialect: Dialect, table: sa.Table, columns: tuple[str, ...]) -> bool:
+    """Whether the driver returns every one of ``columns`` as SQLAlchemy would (no result processor)."""
+    return all(
+        table.c[name].type.dialect_impl(dialect).result_processor(dialect, None) is None for name in columns
+    )
+
+
+def select_in(
+    conn: Connection,
+    table: sa.Table,
+    columns: tuple[str, ...],
+    equal: Mapping[str, Any],
+    name: str,
+    values: Sequence[Any],
+) -> Sequence[Row[Any]]:
+    """Rows of ``columns`` whose ``equal`` columns hold the given values and whose ``name`` is one
+    of ``values`` (text or numbers, which need no bind processing).
+
+    Columns the driver returns as SQLAlchemy would (text, numbers) are read in one statement
+    handed to the driver; any other column list (a timestamp, say) goes through SQLAlchemy.
+    """
+    if not values:
+        return []
+    mark = _placeholder(conn)
+    if mark is None or not _plain(conn.dialect, table, columns):
+        where = [table.c[column] == value for column, value in equal.items()]
+        query = sa.select(*(table.c[column] for column in columns)).where(*where, table.c[name].in_(values))
+        return conn.execute(query).all()
+    quote = conn.dialect.identifier_preparer.quote
+    conditions = [f"{quote(column)} = {mark}" for column in equal]
+    conditions.append(f"{quote(name)} IN ({', '.join(mark for _ in values)})")
+    sql = (
+        f"SELECT {', '.join(quote(c) for c in columns)} "
+        f"FROM {conn.dialect.identifier_preparer.format_table(table)} WHERE {' AND '.join(conditions)}"
+    )
+    return conn.exec_driver_sql(sql, (*equal.values(), *values)).all()

@@ -49,13 +49,18 @@ def key_match(keys: Sequence[RefKey]) -> sa.ColumnElement[bool]:
 
 
 def _rows_by_key(
-    conn: Connection, keys: Sequence[RefKey], columns: Sequence[sa.ColumnElement[Any]], chunk_size: int = 1000
+    conn: Connection, keys: Sequence[RefKey], columns: tuple[str, ...], chunk_size: int = 1000
 ) -> Iterator[Row[Any]]:
-    """``columns`` (the key's three among them) of the stored refs among ``keys``, one query per
-    chunk of ``chunk_size`` keys."""
+    """``columns`` (the key's three among them) of the stored refs among ``keys``: per chunk of
+    ``chunk_size`` keys, one query per (connection, type) among them (:func:`bulk.select_in`)."""
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), chunk_size):
-        yield from conn.execute(sa.select(*columns).where(key_match(unique[start : start + chunk_size])))
+        groups: dict[tuple[str, str], list[str]] = {}
+        for connection, platform_type, platform_id in unique[start : start + chunk_size]:
+            groups.setdefault((connection, platform_type), []).append(platform_id)
+        for (connection, platform_type), ids in groups.items():
+            equal = {"connection": connection, "platform_type": platform_type}
+            yield from bulk.select_in(conn, schema.external_refs, columns, equal, "platform_id", ids)
 
 
 def _key_of(row: Row[Any]) -> RefKey:
@@ -185,14 +190,13 @@ def record_written(conn: Connection, written: Sequence[tuple[RefKey, Mapping[str
     ``written`` holds (key, canonical values written, new version or None). One read and one
     batched update, without building refs; a key without a ref is skipped. Returns refs updated.
     """
-    t = schema.external_refs
     wanted: dict[RefKey, tuple[dict[str, Any], str | None]] = {}
     for key, values, version in written:
         before, kept = wanted.get(key, ({}, None))
         wanted[key] = ({**before, **values}, version or kept)
     now = utcnow()
     updates: list[dict[str, Any]] = []
-    columns = (t.c.connection, t.c.platform_type, t.c.platform_id, t.c.last_known, t.c.version)
+    columns = ("connection", "platform_type", "platform_id", "last_known", "version")
     for connection, platform_type, platform_id, last_known, stored_version in _rows_by_key(
         conn, list(wanted), columns
     ):
@@ -255,7 +259,8 @@ RefState = tuple[str, str, str | None, str | None, str]
 
 def ref_rows(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, Row[Any]]:
     """The stored rows of the refs that exist among ``keys`` (one query per chunk)."""
-    return {_key_of(row): row for row in _rows_by_key(conn, keys, tuple(schema.external_refs.c), chunk_size)}
+    columns = tuple(column.name for column in schema.external_refs.c)
+    return {_key_of(row): row for row in _rows_by_key(conn, keys, columns, chunk_size)}
 
 
 def ref_state(row: Row[Any]) -> RefState:
@@ -263,18 +268,15 @@ def ref_state(row: Row[Any]) -> RefState:
     return (row.entity_kind, row.entity_id, row.version, row.content_hash, row.last_known)
 
 
-_STATE_COLUMNS = tuple(
-    schema.external_refs.c[name]
-    for name in (
-        "connection",
-        "platform_type",
-        "platform_id",
-        "entity_kind",
-        "entity_id",
-        "version",
-        "content_hash",
-        "last_known",
-    )
+_STATE_COLUMNS = (
+    "connection",
+    "platform_type",
+    "platform_id",
+    "entity_kind",
+    "entity_id",
+    "version",
+    "content_hash",
+    "last_known",
 )
 """The key and the columns :func:`ref_state` reads, in the order :func:`ref_states` unpacks them."""
 
@@ -304,17 +306,14 @@ class RefView(NamedTuple):
 
 
 _KINDS = {kind.value: kind for kind in EntityKind}
-_VIEW_COLUMNS = tuple(
-    schema.external_refs.c[name]
-    for name in (
-        "connection",
-        "platform_type",
-        "platform_id",
-        "entity_kind",
-        "entity_id",
-        "version",
-        "last_known",
-    )
+_VIEW_COLUMNS = (
+    "connection",
+    "platform_type",
+    "platform_id",
+    "entity_kind",
+    "entity_id",
+    "version",
+    "last_known",
 )
 
 
