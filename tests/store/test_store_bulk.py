@@ -86,3 +86,44 @@ def test_select_in_reads_what_sqlalchemy_reads() -> None:
         assert sorted(tuple(row) for row in both) == sorted(tuple(row) for row in expected)
         assert isinstance(sorted(both)[0][1], datetime)  # a timestamp is read as SQLAlchemy reads it
         assert bulk.select_in(conn, stamps, ("id",), {}, "id", []) == []
+
+
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("key", sa.String(10), primary_key=True),
+    sa.Column("state", sa.String(10)),
+    sa.Column("tries", sa.Integer),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=True),
+)
+
+
+def test_update_in_sets_adds_and_filters_as_core_does() -> None:
+    at = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
+    seeded = [
+        {"key": f"k{i}", "state": "pending" if i % 3 else "sending", "tries": i, "at": None} for i in range(7)
+    ]
+    keys = ["k0", "k1", "k2", "k3", "k5", "k404"]
+    core, driver = _engine(), _engine()
+    for engine in (core, driver):
+        with engine.begin() as conn:
+            conn.execute(sa.insert(counters), seeded)
+    with core.begin() as conn:
+        conn.execute(
+            sa.update(counters)
+            .where(counters.c.key.in_(keys), counters.c.state == "sending")
+            .values(state="pending", tries=counters.c.tries - 1, at=at)
+        )
+    with driver.begin() as conn:
+        values = {"state": "pending", "at": at}
+        bulk.update_in(
+            conn, counters, values, "key", keys, add={"tries": -1}, only={"state": "sending"}, chunk=2
+        )
+
+    def stored(engine: sa.Engine) -> list[tuple[object, ...]]:
+        with engine.connect() as conn:
+            return list(conn.exec_driver_sql("SELECT key, state, tries, at FROM counters ORDER BY key").all())
+
+    assert stored(driver) == stored(core)
+    assert stored(driver)[0] == ("k0", "pending", -1, "2026-12-05 06:00:00.000000")
+    assert stored(driver)[6] == ("k6", "sending", 6, None)  # not among the keys

@@ -165,3 +165,39 @@ def select_in(
         f"FROM {conn.dialect.identifier_preparer.format_table(table)} WHERE {' AND '.join(conditions)}"
     )
     return conn.exec_driver_sql(sql, (*equal.values(), *values)).all()
+
+
+def update_in(
+    conn: Connection,
+    table: sa.Table,
+    values: Mapping[str, Any],
+    name: str,
+    keys: Sequence[Any],
+    *,
+    add: Mapping[str, int] | None = None,
+    only: Mapping[str, Any] | None = None,
+    chunk: int = 500,
+) -> None:
+    """Set ``values`` (and add ``add`` to number columns) on the rows whose ``name`` is one of
+    ``keys`` (and whose ``only`` columns hold the given values): one statement per ``chunk``
+    keys, handed to the driver (through SQLAlchemy where the driver has no mark)."""
+    add, only = add or {}, only or {}
+    mark = _placeholder(conn)
+    for start in range(0, len(keys), chunk):
+        part = list(keys[start : start + chunk])
+        if mark is None:
+            sets = {**values, **{column: table.c[column] + step for column, step in add.items()}}
+            where = [table.c[column] == value for column, value in only.items()]
+            conn.execute(sa.update(table).where(table.c[name].in_(part), *where).values(**sets))
+            continue
+        quote = conn.dialect.identifier_preparer.quote
+        sets_sql = [f"{quote(column)} = {mark}" for column in values]
+        sets_sql += [f"{quote(column)} = {quote(column)} + {mark}" for column in add]
+        where_sql = [f"{quote(name)} IN ({', '.join(mark for _ in part)})"]
+        where_sql += [f"{quote(column)} = {mark}" for column in only]
+        sql = (
+            f"UPDATE {conn.dialect.identifier_preparer.format_table(table)} "
+            f"SET {', '.join(sets_sql)} WHERE {' AND '.join(where_sql)}"
+        )
+        (bound,) = _params(conn, table, tuple(values), tuple(values), [values]) if values else [()]
+        conn.exec_driver_sql(sql, (*bound, *add.values(), *part, *only.values()))

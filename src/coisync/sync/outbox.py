@@ -244,14 +244,16 @@ def iter_open_rows(
         groups.setdefault((target, platform_type), []).append(op_id)
     ordered = [op_id for ids in groups.values() for op_id in ids]
     del listed, groups
+    names = tuple(column.name for column in _ROW_COLUMNS)
+    state_at = names.index("state")
     for start in range(0, len(ordered), chunk):
         ids = ordered[start : start + chunk]
         with read_connection(engine) as conn:
-            query = sa.select(*_ROW_COLUMNS).where(outbox.c.op_id.in_(ids), outbox.c.state.in_(states))
-            rows = {row[0]: row for row in conn.execute(query).tuples().all()}
+            found = bulk.select_in(conn, outbox, names, {}, "op_id", ids)
+            rows = {row[0]: row for row in found if row[state_at] in states}
         for op_id in ids:
             if op_id in rows:
-                yield _row(rows[op_id])
+                yield _row(tuple(rows[op_id]))
 
 
 def rows_of_run(conn: Connection, run_id: str, state: str | None = None) -> list[OutboxRow]:
@@ -283,33 +285,21 @@ def set_state(
 
 
 def mark_sending(conn: Connection, op_ids: list[str]) -> None:
-    """Mark rows ``sending`` and count an attempt each (one statement for a whole batch)."""
-    for start in range(0, len(op_ids), 500):
-        conn.execute(
-            outbox.update()
-            .where(outbox.c.op_id.in_(op_ids[start : start + 500]))
-            .values(state=SENDING, attempts=outbox.c.attempts + 1, updated_at=_now())
-        )
+    """Mark rows ``sending`` and count an attempt each (one statement per 500 rows)."""
+    bulk.update_in(
+        conn, outbox, {"state": SENDING, "updated_at": _now()}, "op_id", op_ids, add={"attempts": 1}
+    )
 
 
 def unmark_sending(conn: Connection, op_ids: list[str]) -> None:
     """Return rows marked ``sending`` whose request never left to ``pending``, attempt uncounted."""
-    for start in range(0, len(op_ids), 500):
-        conn.execute(
-            outbox.update()
-            .where(outbox.c.op_id.in_(op_ids[start : start + 500]), outbox.c.state == SENDING)
-            .values(state=PENDING, attempts=outbox.c.attempts - 1, updated_at=_now())
-        )
+    values = {"state": PENDING, "updated_at": _now()}
+    bulk.update_in(conn, outbox, values, "op_id", op_ids, add={"attempts": -1}, only={"state": SENDING})
 
 
 def mark_confirmed(conn: Connection, op_ids: list[str]) -> None:
-    """Mark rows ``confirmed`` (one statement for a whole batch)."""
-    for start in range(0, len(op_ids), 500):
-        conn.execute(
-            outbox.update()
-            .where(outbox.c.op_id.in_(op_ids[start : start + 500]))
-            .values(state=CONFIRMED, updated_at=_now())
-        )
+    """Mark rows ``confirmed`` (one statement per 500 rows)."""
+    bulk.update_in(conn, outbox, {"state": CONFIRMED, "updated_at": _now()}, "op_id", op_ids)
 
 
 def supersede(conn: Connection, connection: str, platform_type: str, platform_id: str | None) -> int:
