@@ -18,13 +18,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from coisync.compliance import default_rules
 from coisync.model import Property
 from coisync.portfolio import PortfolioSettings, evaluate_party
-from coisync.store import Store, schema
+from coisync.store import Store, bulk, schema
 from coisync.store.engine import read_connection
 from coisync.store.queries import party_bundles
 from coisync.store.review import party_changes
@@ -60,12 +59,7 @@ def parties_to_evaluate(conn: Connection, as_of: date, *, full: bool) -> list[st
 
 def _upsert_verdicts(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert or replace verdicts, one statement for the whole list."""
-    if not rows:
-        return
-    v = tables.verdicts
-    insert = postgresql.insert(v) if conn.dialect.name == "postgresql" else sqlite.insert(v)
-    update = {k: insert.excluded[k] for k in rows[0] if k != "party_id"}
-    conn.execute(insert.on_conflict_do_update(index_elements=[v.c.party_id], set_=update), rows)
+    bulk.insert_rows(conn, tables.verdicts, rows, update_on=("party_id",))
 
 
 def stored_hashes(conn: Connection, party_ids: list[str]) -> dict[str, str]:
