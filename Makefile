@@ -28,8 +28,8 @@ demo: setup
 	@$(RUN) bash scripts/demo.sh
 
 lint: setup
-	$(RUN) ruff check src tests connectors bench
-	$(RUN) ruff format --check src tests connectors bench
+	$(RUN) ruff check src tests connectors bench conftest.py
+	$(RUN) ruff format --check src tests connectors bench conftest.py
 
 typecheck: setup
 	$(RUN) mypy

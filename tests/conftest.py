@@ -8,7 +8,6 @@ the reason, except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
-import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,17 +19,6 @@ from sqlalchemy.engine import make_url
 from coisync.store import Store, open_store
 
 PG_DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-@pytest.fixture(autouse=True)
-def _isolated_coisync_logger() -> Iterator[None]:
-    """Undo what a CLI invocation did to the ``coisync`` logger, so caplog sees every record."""
-    logger = logging.getLogger("coisync")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    yield
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
 
 
 def pg_base_url() -> str:
