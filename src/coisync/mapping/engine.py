@@ -164,10 +164,19 @@ class RecordMapping:
 
     def writable(self, *, job: str | None = None) -> Iterator[CompiledField]:
         """Fields coisync writes back (coisync-owned, reverse or both), optionally one job's."""
-        for compiled in self.fields:
-            spec = compiled.spec
-            if spec.owner == "coisync" and spec.effective_direction != "forward" and job in (None, spec.job):
-                yield compiled
+        return iter(self._writable_fields(job))
+
+    def _writable_fields(self, job: str | None) -> tuple[CompiledField, ...]:
+        known: dict[str | None, tuple[CompiledField, ...]] = self.__dict__.setdefault("_writable", {})
+        if job not in known:  # asked for every planned write: worked out once per job
+            known[job] = tuple(
+                compiled
+                for compiled in self.fields
+                if compiled.spec.owner == "coisync"
+                and compiled.spec.effective_direction != "forward"
+                and job in (None, compiled.spec.job)
+            )
+        return known[job]
 
     def owner_of(self, target: str) -> FieldSpec | None:
         """The spec of a canonical field (who owns it, which job), or None when unmapped."""

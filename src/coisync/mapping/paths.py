@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from coisync.mapping.errors import PathSyntaxError
@@ -149,7 +150,7 @@ class Path:
 
 
 def parse_path(text: str) -> Path:
-    """Parse path text.
+    """Parse path text (a text parsed before is not parsed again: paths are immutable).
 
     Args:
         text: The path as written in a mapping file.
@@ -162,6 +163,11 @@ def parse_path(text: str) -> Path:
     """
     if not isinstance(text, str) or not text.strip():
         raise PathSyntaxError("a path cannot be empty")
+    return _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> Path:
     steps: list[Step] = []
     position = 0
     expect_name = True  # after a dot (or at the start) a name or bracket must follow
