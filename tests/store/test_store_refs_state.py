@@ -153,7 +153,7 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
 
 def test_ref_views_hold_what_the_stored_refs_hold(store: Store) -> None:
     from coisync.store.engine import read_connection
-    from coisync.store.refs import get_refs, ref_views
+    from coisync.store.refs import RefView, get_refs, ref_views
 
     store.upsert_refs(
         [
@@ -167,15 +167,6 @@ def test_ref_views_hold_what_the_stored_refs_hold(store: Store) -> None:
     with read_connection(store.engine) as conn:
         views, refs = ref_views(conn, keys), get_refs(conn, keys)
     assert set(views) == set(refs) == set(keys[:3])
-    fields = (
-        "connection",
-        "platform_type",
-        "platform_id",
-        "entity_kind",
-        "entity_id",
-        "version",
-        "last_known",
-    )
     for key, view in views.items():
-        assert tuple(view) == tuple(getattr(refs[key], name) for name in fields)
+        assert tuple(view) == tuple(getattr(refs[key], name) for name in RefView._fields)
     assert views[keys[2]].entity_kind is EntityKind.CERTIFICATE

@@ -306,15 +306,7 @@ class RefView(NamedTuple):
 
 
 _KINDS = {kind.value: kind for kind in EntityKind}
-_VIEW_COLUMNS = (
-    "connection",
-    "platform_type",
-    "platform_id",
-    "entity_kind",
-    "entity_id",
-    "version",
-    "last_known",
-)
+_VIEW_COLUMNS: tuple[str, ...] = RefView._fields  # the view's fields are the ref table's columns
 
 
 def ref_views(conn: Connection, keys: Sequence[RefKey], chunk_size: int = 1000) -> dict[RefKey, RefView]:
