@@ -39,33 +39,58 @@ def summary(status: Status, findings: Sequence[Finding]) -> str:
     return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
 
 
-def line_status(line: CoverageLine, evaluations: Sequence[Evaluation], as_of: date) -> Status:
-    """The status of one coverage line: its own dates first, then the findings on its coverage."""
+ByCoverage = dict[str, list[Finding]]
+"""A party's findings per coverage type, in the order its evaluations list them."""
+
+
+def by_coverage(evaluations: Sequence[Evaluation]) -> ByCoverage:
+    """Every finding of ``evaluations`` that names a coverage type, grouped by that type."""
+    grouped: ByCoverage = {}
+    for evaluation in evaluations:
+        for finding in evaluation.results:
+            if finding.coverage_type:
+                grouped.setdefault(finding.coverage_type, []).append(finding)
+    return grouped
+
+
+def line_status(
+    line: CoverageLine, evaluations: Sequence[Evaluation], as_of: date, grouped: ByCoverage | None = None
+) -> Status:
+    """The status of one coverage line: its own dates first, then the findings on its coverage.
+
+    ``grouped`` (:func:`by_coverage` of ``evaluations``) saves walking every finding per line.
+    """
     if line.expiration_date is not None and line.expiration_date <= as_of:
         return Status.EXPIRED
-    findings = [f for e in evaluations for f in _active(e.results) if f.coverage_type == line.coverage_type]
+    grouped = by_coverage(evaluations) if grouped is None else grouped
+    findings = _active(grouped.get(line.coverage_type, ()))
     if any(f.outcome is Outcome.FAIL and f.severity is not Severity.LOW for f in findings):
         return Status.NON_COMPLIANT
     if any(f.code == "policy_expiring" for f in findings):
         return Status.EXPIRING
     if any(f.outcome is Outcome.UNVERIFIED for f in findings):
         return Status.PENDING_REVIEW
-    required = any(
-        r.coverage_type == line.coverage_type for e in evaluations for r in e.results if r.coverage_type
-    )
+    required = line.coverage_type in grouped
     return Status.COMPLIANT if required else Status.NOT_REQUIRED
 
 
 def certificate_values(
-    certificate: Certificate, evaluations: Sequence[Evaluation], as_of: date
+    certificate: Certificate,
+    evaluations: Sequence[Evaluation],
+    as_of: date,
+    grouped: ByCoverage | None = None,
 ) -> dict[str, Any]:
     """Desired values of a platform record that holds this certificate's line(s)."""
-    statuses = [line_status(line, evaluations, as_of) for line in certificate.lines] or [
+    grouped = by_coverage(evaluations) if grouped is None else grouped
+    statuses = [line_status(line, evaluations, as_of, grouped) for line in certificate.lines] or [
         Status.PENDING_REVIEW
     ]
     status = min(statuses, key=lambda s: STATUS_RANK[s])
     types = {line.coverage_type for line in certificate.lines}
-    findings = [f for e in evaluations for f in e.results if f.coverage_type in types]
+    if len(types) == 1:  # one coverage: its findings, already in the evaluations' order
+        findings = list(grouped.get(next(iter(types)), ()))
+    else:
+        findings = [f for e in evaluations for f in e.results if f.coverage_type in types]
     return {"compliance_status": status.value, "deficiency_summary": summary(status, findings)}
 
 
@@ -87,7 +112,10 @@ def desired_values(verdict: PartyVerdict, bundle: PartyBundle, as_of: date) -> d
         for e in verdict.evaluations
         if e.agreement_id
     }
-    certificates = {c.id: certificate_values(c, verdict.evaluations, as_of) for c in bundle.certificates}
+    grouped = by_coverage(verdict.evaluations)
+    certificates = {
+        c.id: certificate_values(c, verdict.evaluations, as_of, grouped) for c in bundle.certificates
+    }
     return {"party": party, "agreements": agreements, "certificates": certificates}
 
 
