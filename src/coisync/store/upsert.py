@@ -94,13 +94,8 @@ def upsert_current(conn: Connection, spec: RecordTable, records: Sequence[Encode
     ]
     if not rows:
         return UpsertCounts()
-    stored = dict(
-        conn.execute(
-            sa.select(table.c.id, table.c.content_hash).where(table.c.id.in_([r["id"] for r in rows]))
-        )
-        .tuples()
-        .all()
-    )
+    found = bulk.select_in(conn, table, ("id", "content_hash"), {}, "id", [r["id"] for r in rows])
+    stored = {row[0]: row[1] for row in found}
     counts = UpsertCounts()
     now = utcnow()
     changed: list[dict[str, Any]] = []
@@ -129,15 +124,9 @@ def upsert_current(conn: Connection, spec: RecordTable, records: Sequence[Encode
 def upsert_versioned(conn: Connection, spec: RecordTable, records: Sequence[EncodedRecord]) -> UpsertCounts:
     """Add a version for each new or changed record; an unchanged one writes nothing."""
     table = spec.table
-    latest = {
-        row.id: (row.version, row.content_hash)
-        for row in conn.execute(
-            sa.select(table.c.id, table.c.version, table.c.content_hash).where(
-                table.c.id.in_([rid for rid, _, _, _ in records]),
-                table.c.is_latest.is_(True),
-            )
-        )
-    }
+    ids = [rid for rid, _, _, _ in records]
+    found = bulk.select_in(conn, table, ("id", "version", "content_hash"), {"is_latest": True}, "id", ids)
+    latest = {rid: (version, digest) for rid, version, digest in found}
     counts = UpsertCounts()
     now = utcnow()
     inserts: list[dict[str, Any]] = []

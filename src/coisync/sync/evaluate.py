@@ -64,8 +64,7 @@ def _upsert_verdicts(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 def stored_hashes(conn: Connection, party_ids: list[str]) -> dict[str, str]:
     """Content hash of each listed party's stored verdict."""
-    v = tables.verdicts
-    rows = conn.execute(sa.select(v.c.party_id, v.c.content_hash).where(v.c.party_id.in_(party_ids)))
+    rows = bulk.select_in(conn, tables.verdicts, ("party_id", "content_hash"), {}, "party_id", party_ids)
     return {row.party_id: row.content_hash for row in rows}
 
 
