@@ -183,21 +183,21 @@ def update_in(
     keys, handed to the driver (through SQLAlchemy where the driver has no mark)."""
     add, only = add or {}, only or {}
     mark = _placeholder(conn)
-    for start in range(0, len(keys), chunk):
-        part = list(keys[start : start + chunk])
-        if mark is None:
-            sets = {**values, **{column: table.c[column] + step for column, step in add.items()}}
-            where = [table.c[column] == value for column, value in only.items()]
+    if mark is None:
+        sets = {**values, **{column: table.c[column] + step for column, step in add.items()}}
+        where = [table.c[column] == value for column, value in only.items()]
+        for start in range(0, len(keys), chunk):
+            part = list(keys[start : start + chunk])
             conn.execute(sa.update(table).where(table.c[name].in_(part), *where).values(**sets))
-            continue
-        quote = conn.dialect.identifier_preparer.quote
-        sets_sql = [f"{quote(column)} = {mark}" for column in values]
-        sets_sql += [f"{quote(column)} = {quote(column)} + {mark}" for column in add]
-        where_sql = [f"{quote(name)} IN ({', '.join(mark for _ in part)})"]
-        where_sql += [f"{quote(column)} = {mark}" for column in only]
-        sql = (
-            f"UPDATE {conn.dialect.identifier_preparer.format_table(table)} "
-            f"SET {', '.join(sets_sql)} WHERE {' AND '.join(where_sql)}"
-        )
-        (bound,) = _params(conn, table, tuple(values), tuple(values), [values]) if values else [()]
-        conn.exec_driver_sql(sql, (*bound, *add.values(), *part, *only.values()))
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    sets_sql = [f"{quote(column)} = {mark}" for column in values]
+    sets_sql += [f"{quote(column)} = {quote(column)} + {mark}" for column in add]
+    head = f"UPDATE {conn.dialect.identifier_preparer.format_table(table)} SET {', '.join(sets_sql)} WHERE "
+    tail = "".join(f" AND {quote(column)} = {mark}" for column in only)
+    columns = tuple(values)
+    bound = _params(conn, table, columns, columns, [values])[0] if values else ()
+    for start in range(0, len(keys), chunk):
+        some = keys[start : start + chunk]
+        sql = f"{head}{quote(name)} IN ({', '.join(mark for _ in some)}){tail}"
+        conn.exec_driver_sql(sql, (*bound, *add.values(), *some, *only.values()))

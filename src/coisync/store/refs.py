@@ -7,7 +7,7 @@ refs (link, unlink, undo) are in :mod:`coisync.store.ref_changes`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -29,19 +29,21 @@ def ref_key(ref: ExternalRef) -> RefKey:
     return (ref.connection, ref.platform_type, ref.platform_id)
 
 
-def key_match(keys: Sequence[RefKey]) -> sa.ColumnElement[bool]:
-    """Rows with one of ``keys``: one ``platform_id IN (...)`` per (connection, type).
-
-    A batch's keys nearly always share their connection and type, so this compiles to one
-    cached statement with an expanding parameter instead of a tuple comparison per key.
-    """
-    t = schema.external_refs
+def _ids_by_type(keys: Iterable[RefKey]) -> dict[tuple[str, str], list[str]]:
+    """The platform ids of ``keys`` per (connection, type): a batch's keys nearly always share
+    them, so one ``platform_id IN (...)`` per group reads them instead of a comparison per key."""
     groups: dict[tuple[str, str], list[str]] = {}
     for connection, platform_type, platform_id in keys:
         groups.setdefault((connection, platform_type), []).append(platform_id)
+    return groups
+
+
+def key_match(keys: Sequence[RefKey]) -> sa.ColumnElement[bool]:
+    """Rows with one of ``keys``: one ``platform_id IN (...)`` per (connection, type)."""
+    t = schema.external_refs
     clauses = [
         sa.and_(t.c.connection == connection, t.c.platform_type == platform_type, t.c.platform_id.in_(ids))
-        for (connection, platform_type), ids in groups.items()
+        for (connection, platform_type), ids in _ids_by_type(keys).items()
     ]
     if not clauses:
         return sa.false()
@@ -55,10 +57,7 @@ def _rows_by_key(
     ``chunk_size`` keys, one query per (connection, type) among them (:func:`bulk.select_in`)."""
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), chunk_size):
-        groups: dict[tuple[str, str], list[str]] = {}
-        for connection, platform_type, platform_id in unique[start : start + chunk_size]:
-            groups.setdefault((connection, platform_type), []).append(platform_id)
-        for (connection, platform_type), ids in groups.items():
+        for (connection, platform_type), ids in _ids_by_type(unique[start : start + chunk_size]).items():
             equal = {"connection": connection, "platform_type": platform_type}
             yield from bulk.select_in(conn, schema.external_refs, columns, equal, "platform_id", ids)
 
